@@ -1,0 +1,262 @@
+//! Calendars: a time zone, a default period rule, the weekly rest days, and the year-by-year
+//! lists of public-holiday rest days and make-up working days (调休上班) that an authority
+//! publishes. The data is what the `calendar` declarations of the stdlib hold
+//! (`stdlib/calendars/cn.vpl`); this module only answers "is this a rest day?".
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::{PeriodRule, TimeError};
+
+/// How many consecutive rest days a search for the next working day walks through before it
+/// gives up with [`TimeError::NoWorkingDay`] (only reachable for a calendar that rests on
+/// every day of the week and has no `covers` range to stop it).
+pub(crate) const MAX_REST_RUN: u32 = 3660;
+
+/// A calendar: where (zone), how periods are counted by default (rule), and which days are
+/// rest days.
+///
+/// A day is a **rest day** if it is a weekly rest day (`weekend`) or a listed holiday, unless it
+/// is listed as a make-up working day, which is a working day even on a Saturday. When
+/// `covers` is `Some((first, last))` the holiday data is complete only for those years, and
+/// asking about any other year is an error ([`TimeError::OutsideCalendar`]), never a guess.
+/// When it is `None`, the lists are taken as complete for all time (a calendar with no
+/// holidays at all, say).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CalendarSpec", into = "CalendarSpec")]
+pub struct Calendar {
+    /// The calendar's name in VPL (`cn`).
+    pub name: String,
+    /// The IANA time zone in which days begin and end.
+    pub zone: Tz,
+    /// The period rule duties use unless they name another.
+    pub rule: PeriodRule,
+    /// Weekly rest days, in Monday-first order, without repeats.
+    weekend: Vec<Weekday>,
+    rest_days: BTreeSet<NaiveDate>,
+    work_days: BTreeSet<NaiveDate>,
+    covers: Option<(i32, i32)>,
+}
+
+/// What kind of day a date is in a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// An ordinary working day.
+    Working,
+    /// A listed make-up working day (调休上班): a working day, even on a weekly rest day.
+    MakeUpWorking,
+    /// A weekly rest day (Saturday or Sunday in most calendars).
+    WeeklyRest,
+    /// A listed public-holiday rest day.
+    Holiday,
+}
+
+impl DayKind {
+    /// Whether the day is a rest day (a statutory rest day, 法定休假日, in the Civil Code's
+    /// words; a public holiday, Saturday or Sunday in Regulation 1182/71's).
+    pub fn is_rest(self) -> bool {
+        matches!(self, DayKind::WeeklyRest | DayKind::Holiday)
+    }
+
+    /// A few words for explanations.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DayKind::Working => "a working day",
+            DayKind::MakeUpWorking => "a make-up working day, so a working day",
+            DayKind::WeeklyRest => "a weekly rest day",
+            DayKind::Holiday => "a public holiday",
+        }
+    }
+}
+
+impl Calendar {
+    /// A calendar from its parts. Errors if a date is listed both as a rest day and as a
+    /// working day, if `covers` runs backwards, or if a listed date falls outside `covers`.
+    pub fn new(
+        name: impl Into<String>,
+        zone: Tz,
+        rule: PeriodRule,
+        weekend: Vec<Weekday>,
+        covers: Option<(i32, i32)>,
+        rest: impl IntoIterator<Item = NaiveDate>,
+        work: impl IntoIterator<Item = NaiveDate>,
+    ) -> Result<Self, TimeError> {
+        let mut weekend = weekend;
+        weekend.sort_by_key(|w| w.num_days_from_monday());
+        weekend.dedup();
+        let mut cal = Calendar {
+            name: name.into(),
+            zone,
+            rule,
+            weekend,
+            rest_days: BTreeSet::new(),
+            work_days: BTreeSet::new(),
+            covers,
+        };
+        if let Some((first, last)) = covers {
+            if first > last {
+                return Err(TimeError::InvalidCovers { calendar: cal.name, first, last });
+            }
+        }
+        for d in rest {
+            cal.check_covered(d)?;
+            cal.rest_days.insert(d);
+        }
+        for d in work {
+            cal.check_covered(d)?;
+            if cal.rest_days.contains(&d) {
+                return Err(TimeError::ConflictingDay { calendar: cal.name, date: d });
+            }
+            cal.work_days.insert(d);
+        }
+        Ok(cal)
+    }
+
+    /// A calendar with Saturday and Sunday as weekly rest days and no holidays, valid for all
+    /// time: what an `exact` or a test calendar needs.
+    pub fn without_holidays(name: impl Into<String>, zone: Tz, rule: PeriodRule) -> Self {
+        Calendar {
+            name: name.into(),
+            zone,
+            rule,
+            weekend: vec![Weekday::Sat, Weekday::Sun],
+            rest_days: BTreeSet::new(),
+            work_days: BTreeSet::new(),
+            covers: None,
+        }
+    }
+
+    /// The first and last year the holiday data covers, if it is limited.
+    pub fn covers(&self) -> Option<(i32, i32)> {
+        self.covers
+    }
+
+    /// The weekly rest days, Monday first.
+    pub fn weekend(&self) -> &[Weekday] {
+        &self.weekend
+    }
+
+    /// The listed holiday rest days, in order.
+    pub fn rest_days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.rest_days.iter().copied()
+    }
+
+    /// The listed make-up working days, in order.
+    pub fn work_days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.work_days.iter().copied()
+    }
+
+    /// `Ok(())` if the calendar's data covers `d`'s year.
+    pub fn check_covered(&self, d: NaiveDate) -> Result<(), TimeError> {
+        match self.covers {
+            Some((first, last)) if !(first..=last).contains(&d.year()) => Err(TimeError::OutsideCalendar {
+                calendar: self.name.clone(),
+                date: d,
+                first,
+                last,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// What kind of day `d` is. Errors if `d` is outside the years covered.
+    pub fn day_kind(&self, d: NaiveDate) -> Result<DayKind, TimeError> {
+        self.check_covered(d)?;
+        Ok(if self.work_days.contains(&d) {
+            DayKind::MakeUpWorking
+        } else if self.rest_days.contains(&d) {
+            DayKind::Holiday
+        } else if self.weekend.contains(&d.weekday()) {
+            DayKind::WeeklyRest
+        } else {
+            DayKind::Working
+        })
+    }
+
+    /// Whether `d` is a rest day: a weekly rest day or a listed holiday, and not a make-up
+    /// working day. Errors if `d` is outside the years covered.
+    pub fn is_rest_day(&self, d: NaiveDate) -> Result<bool, TimeError> {
+        Ok(self.day_kind(d)?.is_rest())
+    }
+
+    /// Whether `d` is a working day (not a rest day). Errors if `d` is outside the years covered.
+    pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, TimeError> {
+        Ok(!self.is_rest_day(d)?)
+    }
+
+    /// The first working day at or after `d`, with the rest days passed on the way.
+    pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+        let mut day = d;
+        let mut passed = Vec::new();
+        while self.is_rest_day(day)? {
+            if passed.len() >= MAX_REST_RUN as usize {
+                return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: d, searched: MAX_REST_RUN });
+            }
+            passed.push(day);
+            day = day.succ_opt().ok_or(TimeError::Overflow)?;
+        }
+        Ok((day, passed))
+    }
+
+    /// Counts `n` working days after `start` (which is not counted): the `n`th working day, and
+    /// the rest days skipped on the way.
+    pub(crate) fn nth_working_day_after(&self, start: NaiveDate, n: u32) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+        let mut day = start;
+        let mut skipped = Vec::new();
+        for _ in 0..n {
+            let next = day.succ_opt().ok_or(TimeError::Overflow)?;
+            let (working, passed) = self.working_day_from(next)?;
+            skipped.extend(passed);
+            day = working;
+        }
+        Ok((day, skipped))
+    }
+}
+
+/// The data form of a [`Calendar`], as serialised: every field public, not yet checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarSpec {
+    /// The calendar's name.
+    pub name: String,
+    /// IANA zone name.
+    pub zone: Tz,
+    /// Default period rule.
+    pub rule: PeriodRule,
+    /// Weekly rest days.
+    pub weekend: Vec<Weekday>,
+    /// First and last year with data, if limited.
+    #[serde(default)]
+    pub covers: Option<(i32, i32)>,
+    /// Listed holiday rest days.
+    #[serde(default)]
+    pub rest: Vec<NaiveDate>,
+    /// Listed make-up working days.
+    #[serde(default)]
+    pub work: Vec<NaiveDate>,
+}
+
+impl TryFrom<CalendarSpec> for Calendar {
+    type Error = TimeError;
+
+    fn try_from(spec: CalendarSpec) -> Result<Self, Self::Error> {
+        Calendar::new(spec.name, spec.zone, spec.rule, spec.weekend, spec.covers, spec.rest, spec.work)
+    }
+}
+
+impl From<Calendar> for CalendarSpec {
+    fn from(cal: Calendar) -> Self {
+        CalendarSpec {
+            name: cal.name,
+            zone: cal.zone,
+            rule: cal.rule,
+            weekend: cal.weekend,
+            covers: cal.covers,
+            rest: cal.rest_days.into_iter().collect(),
+            work: cal.work_days.into_iter().collect(),
+        }
+    }
+}
