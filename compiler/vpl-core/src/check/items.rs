@@ -1,0 +1,874 @@
+//! Declarations, instruments, articles, duties and penalties.
+
+use super::env::*;
+use super::*;
+use crate::syntax::ast::{CalendarClause, DutyClause, InstrumentClause, PenaltyClause, TextClause, Timing};
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const PERIOD_RULES: &[(&str, &str)] = &[("civil_code_cn", "civil-code-cn"), ("exact", "exact"), ("eu_1182_71", "eu-1182-71")];
+
+impl<'a> Checker<'a> {
+    /// First pass: enter every name, so order of declaration does not matter.
+    pub(super) fn declare_file(&mut self, u: &Unit<'_>) {
+        for item in items(u) {
+            match item {
+                Item::Role(r) => self.declare(&r.name, DeclKind::Role { fields: Vec::new() }, &r.docs),
+                Item::Event(e) => self.declare(&e.name, DeclKind::Event { by: Vec::new(), fields: Vec::new() }, &e.docs),
+                Item::Fact(f) => self.declare(&f.name, DeclKind::Fact { ty: Type::Bool }, &f.docs),
+                Item::Enum(e) => {
+                    let variants = e.variants.iter().map(|v| v.name.node.clone()).collect();
+                    self.declare(&e.name, DeclKind::Enum { variants }, &e.docs);
+                }
+                Item::Unit(d) => {
+                    let meaning = match &d.kind.node {
+                        ast::UnitKind::Currency => UnitMeaning::Currency(d.names.first().map_or_else(String::new, |n| n.node.clone())),
+                        ast::UnitKind::Duration(base) => match BaseUnit::parse(&base.node) {
+                            Some(b) => UnitMeaning::Duration(b),
+                            None => {
+                                let mut diag = Diagnostic::new(Code::UnknownUnit, format!("`{}` is not a base unit of time", base.node))
+                                    .primary(base.span, "unknown base unit");
+                                diag = match did_you_mean(&base.node, BaseUnit::NAMES.iter().copied()) {
+                                    Some(s) => diag.help(format!("did you mean `{s}`?")),
+                                    None => diag.help(format!("base units: {}", BaseUnit::NAMES.join(", "))),
+                                };
+                                self.error(diag);
+                                continue;
+                            }
+                        },
+                    };
+                    for n in &d.names {
+                        self.declare(n, DeclKind::Unit(meaning.clone()), &d.docs);
+                    }
+                }
+                Item::Penalty(p) => self.declare(&p.name, DeclKind::Penalty, &p.docs),
+                Item::Calendar(c) => self.declare(&c.name, DeclKind::Calendar, &c.docs),
+                Item::Duty(d) => self.declare(&d.name, DeclKind::Duty, &d.docs),
+                Item::Use(_) | Item::Instrument(_) | Item::Article(_) => {}
+            }
+        }
+    }
+
+    /// Second pass: resolve the types inside declarations.
+    pub(super) fn check_declarations(&mut self, u: &Unit<'_>) {
+        for item in items(u) {
+            match item {
+                Item::Role(r) => {
+                    let fields = self.fields(&r.fields);
+                    if let Some(d) = self.env.decls.get_mut(&r.name.node) {
+                        if d.span == r.name.span {
+                            d.kind = DeclKind::Role { fields };
+                        }
+                    }
+                }
+                Item::Event(e) => {
+                    let mut by = Vec::new();
+                    for role in &e.by {
+                        if let Some(k) = self.lookup(role, "role", is_role) {
+                            if is_role(&k) {
+                                by.push(role.node.clone());
+                            } else {
+                                self.not_a(role, "role", &k, Code::NotARole);
+                            }
+                        }
+                    }
+                    let fields = self.fields(&e.fields);
+                    if let Some(d) = self.env.decls.get_mut(&e.name.node) {
+                        if d.span == e.name.span {
+                            d.kind = DeclKind::Event { by, fields };
+                        }
+                    }
+                }
+                Item::Fact(f) => {
+                    if let Some(ty) = self.resolve_type(&f.ty) {
+                        if let Some(d) = self.env.decls.get_mut(&f.name.node) {
+                            if d.span == f.name.span {
+                                d.kind = DeclKind::Fact { ty };
+                            }
+                        }
+                    }
+                }
+                Item::Enum(e) => {
+                    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+                    for v in &e.variants {
+                        if let Some(prev) = seen.insert(&v.name.node, v.name.span) {
+                            self.error(
+                                Diagnostic::new(Code::Duplicate, format!("`{}` is listed twice in enum `{}`", v.name.node, e.name.node))
+                                    .primary(v.name.span, "repeated here")
+                                    .secondary(prev, "first listed here"),
+                            );
+                        }
+                    }
+                }
+                Item::Calendar(c) => {
+                    if let Some(info) = self.calendar(c) {
+                        self.calendars.push((c.name.node.clone(), info));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Penalties need the types above, so they come after.
+        for item in items(u) {
+            if let Item::Penalty(p) = item {
+                if let Some(info) = self.penalty(u, p) {
+                    self.penalties.push(info);
+                }
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &[ast::Field]) -> Vec<FieldInfo> {
+        let mut out: Vec<FieldInfo> = Vec::new();
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for f in fields {
+            if let Some(prev) = seen.insert(&f.name.node, f.name.span) {
+                self.error(
+                    Diagnostic::new(Code::Duplicate, format!("field `{}` is declared twice", f.name.node))
+                        .primary(f.name.span, "repeated here")
+                        .secondary(prev, "first declared here"),
+                );
+                continue;
+            }
+            if let Some(ty) = self.resolve_type(&f.ty) {
+                out.push(FieldInfo { name: f.name.node.clone(), ty, docs: f.docs.clone() });
+            }
+        }
+        out
+    }
+
+    pub(super) fn not_a(&mut self, name: &ast::Ident, wanted: &str, found: &DeclKind, code: Code) {
+        self.error(
+            Diagnostic::new(code, format!("`{}` is not a {wanted}", name.node))
+                .primary(name.span, format!("this is a {}, but a {wanted} is needed here", found.noun())),
+        );
+    }
+
+    fn calendar(&mut self, c: &ast::Calendar) -> Option<CalendarInfo> {
+        let mut info = CalendarInfo {
+            name: c.name.node.clone(),
+            zone: String::new(),
+            rule: String::new(),
+            weekend: Vec::new(),
+            covers: None,
+            rest_days: Vec::new(),
+            work_days: Vec::new(),
+        };
+        let bad = |span: Span, msg: String, help: &str| Diagnostic::new(Code::BadCalendar, msg).primary(span, "here").help(help.to_string());
+        let mut ok = true;
+        let mut years: Vec<(u32, Span, Vec<ast::DateSpan>, Vec<ast::DateSpan>)> = Vec::new();
+        for clause in &c.clauses {
+            match &clause.node {
+                CalendarClause::Zone(z) => {
+                    if chrono_tz::Tz::from_str(&z.node).is_err() {
+                        ok = false;
+                        self.error(bad(z.span, format!("unknown time zone `{}`", z.node), "use an IANA zone name such as \"Asia/Shanghai\" or \"Europe/Brussels\""));
+                    }
+                    info.zone = z.node.clone();
+                }
+                CalendarClause::Rule(r) => match PERIOD_RULES.iter().find(|(id, _)| *id == r.node) {
+                    Some((_, name)) => info.rule = (*name).to_string(),
+                    None => {
+                        ok = false;
+                        let mut d = bad(r.span, format!("unknown period rule `{}`", r.node), "period rules: civil_code_cn, exact, eu_1182_71");
+                        if let Some(s) = did_you_mean(&r.node, PERIOD_RULES.iter().map(|(id, _)| *id)) {
+                            d = d.help(format!("did you mean `{s}`?"));
+                        }
+                        self.error(d);
+                    }
+                },
+                CalendarClause::Weekend(days) => {
+                    for d in days {
+                        if WEEKDAYS.contains(&d.node.as_str()) {
+                            info.weekend.push(d.node.clone());
+                        } else {
+                            ok = false;
+                            self.error(bad(d.span, format!("`{}` is not a weekday", d.node), "weekdays are mon, tue, wed, thu, fri, sat, sun"));
+                        }
+                    }
+                }
+                CalendarClause::Covers(a, b) => {
+                    if b.node < a.node {
+                        ok = false;
+                        self.error(bad(a.span.to(b.span), "`covers` range ends before it starts".into(), "write the first year first"));
+                    }
+                    info.covers = Some((i32::try_from(a.node).unwrap_or(0), i32::try_from(b.node).unwrap_or(0)));
+                }
+                CalendarClause::Year { year, rest, work, .. } => {
+                    years.push((year.node, year.span, rest.iter().map(|s| s.node).collect(), work.iter().map(|s| s.node).collect()));
+                    for s in rest.iter().chain(work.iter()) {
+                        for d in [s.node.first.0, s.node.last.0] {
+                            if i64::from(chrono::Datelike::year(&d)) != i64::from(year.node) {
+                                ok = false;
+                                self.error(bad(s.span, format!("{d} is not in year {}", year.node), "put each day in the block of its own year"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if info.zone.is_empty() {
+            ok = false;
+            self.error(bad(c.name.span, format!("calendar `{}` has no `zone`", c.name.node), "add e.g. zone \"Asia/Shanghai\""));
+        }
+        if info.rule.is_empty() {
+            ok = false;
+            self.error(bad(c.name.span, format!("calendar `{}` has no period `rule`", c.name.node), "add e.g. rule civil_code_cn"));
+        }
+        let mut rest: BTreeSet<chrono::NaiveDate> = BTreeSet::new();
+        let mut work: BTreeSet<chrono::NaiveDate> = BTreeSet::new();
+        for (year, span, r, w) in &years {
+            if let Some((first, last)) = info.covers {
+                let y = i32::try_from(*year).unwrap_or(i32::MAX);
+                if y < first || y > last {
+                    ok = false;
+                    self.error(bad(*span, format!("year {year} is outside `covers {first}..{last}`"), "widen `covers` or remove the year"));
+                }
+            }
+            for s in r {
+                rest.extend(days(s));
+            }
+            for s in w {
+                work.extend(days(s));
+            }
+        }
+        if let Some(both) = rest.intersection(&work).next() {
+            ok = false;
+            self.error(bad(c.name.span, format!("{both} is listed both as a rest day and as a working day"), "a day is one or the other"));
+        }
+        info.rest_days = rest.iter().map(|d| d.to_string()).collect();
+        info.work_days = work.iter().map(|d| d.to_string()).collect();
+        ok.then_some(info)
+    }
+
+    fn penalty(&mut self, u: &Unit<'_>, p: &ast::Penalty) -> Option<PenaltyInfo> {
+        let instrument = instrument_of(u).map(|i| i.id.node.clone());
+        let mut cite = None;
+        let mut measures = Vec::new();
+        let mut fines = Vec::new();
+        for clause in &p.clauses {
+            match &clause.node {
+                PenaltyClause::Cite(c) => {
+                    if cite.is_some() {
+                        self.error(Diagnostic::new(Code::RepeatedClause, "penalty has two `cite` clauses").primary(clause.span, "second `cite`"));
+                    }
+                    cite = Some(c.clone());
+                }
+                PenaltyClause::Measures(m) => measures.extend(m.iter().map(|i| i.node.clone())),
+                PenaltyClause::Fine { target, min, max, when } => {
+                    let (lo, hi) = (self.money(min), self.money(max));
+                    let when = when.as_ref().and_then(|e| self.cond(e, &expr::Scope::penalty()));
+                    if let (Some(lo), Some(hi)) = (lo, hi) {
+                        if lo.currency != hi.currency {
+                            self.error(
+                                Diagnostic::new(Code::BadRange, "fine range mixes currencies")
+                                    .primary(max.span, format!("`{}` here", hi.currency))
+                                    .secondary(min.span, format!("`{}` here", lo.currency)),
+                            );
+                        } else if lo.amount > hi.amount {
+                            self.error(
+                                Diagnostic::new(Code::BadRange, "fine range is inverted")
+                                    .primary(min.span.to(max.span), format!("{} is more than {}", lo.amount, hi.amount))
+                                    .help("write the lower amount first"),
+                            );
+                        } else {
+                            fines.push(Fine { target: target.node.clone(), min: lo, max: hi, when });
+                        }
+                    }
+                }
+            }
+        }
+        let Some(cite) = cite else {
+            self.error(
+                Diagnostic::new(Code::MissingClause, format!("penalty `{}` has no `cite` clause", p.name.node))
+                    .primary(p.name.span, "which article sets this penalty?")
+                    .help("add e.g. `cite art 59(1)`"),
+            );
+            return None;
+        };
+        Some(PenaltyInfo {
+            id: p.name.node.clone(),
+            instrument: instrument.unwrap_or_default(),
+            cite: cite_of(&cite.node),
+            measures,
+            fines,
+            doc: p.docs.clone(),
+        })
+    }
+
+    /// Checks a policy file: its instrument header, articles, duties and
+    /// the coverage rules. Returns the typed model.
+    pub(super) fn check_instrument_file(&mut self, u: &Unit<'_>) -> Option<Checked> {
+        let instruments: Vec<&ast::Instrument> = items(u).filter_map(|i| if let Item::Instrument(x) = i { Some(x) } else { None }).collect();
+        if let [first, second, ..] = instruments.as_slice() {
+            self.error(
+                Diagnostic::new(Code::TwoInstruments, "more than one instrument in one file")
+                    .primary(second.id.span, "second instrument")
+                    .secondary(first.id.span, "first instrument")
+                    .help("put each instrument in its own file and `use` one from the other"),
+            );
+        }
+        let Some(inst) = instruments.first().copied() else {
+            if let Some(item) = items(u).find(|i| matches!(i, Item::Article(_) | Item::Duty(_) | Item::Penalty(_))) {
+                self.error(
+                    Diagnostic::new(Code::NoInstrument, "articles, duties or penalties without an instrument")
+                        .primary(item.span(), "which instrument does this belong to?")
+                        .help("declare `instrument ID { … }` in this file"),
+                );
+            }
+            return None;
+        };
+        let header = self.instrument_header(u, inst);
+        let index = self.article_index(u);
+        let mut duties = Vec::new();
+        for item in items(u) {
+            if let Item::Duty(d) = item {
+                if let Some(cd) = self.duty(d, &index) {
+                    duties.push(cd);
+                }
+            }
+        }
+        for item in items(u) {
+            if let Item::Penalty(p) = item {
+                for c in &p.clauses {
+                    if let PenaltyClause::Cite(c) = &c.node {
+                        self.cite_check(&index, c);
+                    }
+                }
+            }
+        }
+        self.coverage(u, &index, header.as_ref().is_some_and(|(i, _)| i.excerpt.is_some()));
+        let (instrument, calendar_name) = header?;
+        let calendar = self.calendars.iter().find(|(n, _)| *n == calendar_name).map(|(_, c)| c.clone())?;
+        let used_penalties: BTreeSet<&String> = duties.iter().flat_map(|d: &CheckedDuty| d.penalties.iter()).collect();
+        let own_penalties: BTreeSet<String> =
+            items(u).filter_map(|i| if let Item::Penalty(p) = i { Some(p.name.node.clone()) } else { None }).collect();
+        let penalties = self.penalties.iter().filter(|p| used_penalties.contains(&p.id) || own_penalties.contains(&p.id)).cloned().collect();
+        Some(Checked {
+            instrument,
+            duties,
+            penalties,
+            articles: articles_info(u),
+            vocabulary: self.vocabulary(),
+            calendar,
+        })
+    }
+
+    fn instrument_header(&mut self, u: &Unit<'_>, inst: &ast::Instrument) -> Option<(InstrumentInfo, String)> {
+        let mut info = InstrumentInfo {
+            id: inst.id.node.clone(),
+            title_zh: None,
+            title_en: None,
+            issued_by: Vec::new(),
+            number: None,
+            status: Status::Draft { published: String::new(), comments_until: None },
+            excerpt: None,
+            doc: inst.docs.clone(),
+            imports: items(u).filter_map(|i| if let Item::Use(x) = i { Some(x.target.node.clone()) } else { None }).collect(),
+        };
+        let mut status_seen = false;
+        let mut calendar: Option<String> = None;
+        for c in &inst.clauses {
+            match &c.node {
+                InstrumentClause::Title(ast::Lang::Zh, t) => info.title_zh = Some(t.clone()),
+                InstrumentClause::Title(ast::Lang::En, t) => info.title_en = Some(t.clone()),
+                InstrumentClause::IssuedBy(v) => info.issued_by.extend(v.iter().cloned()),
+                InstrumentClause::Number(n) => info.number = Some(n.clone()),
+                InstrumentClause::Excerpt(e) => info.excerpt = Some(e.clone()),
+                InstrumentClause::Draft { published, comments_until } => {
+                    status_seen = true;
+                    if let Some(cu) = comments_until {
+                        if cu.node < published.node {
+                            self.error(
+                                Diagnostic::new(Code::BadInstrument, "comment period ends before the draft was published")
+                                    .primary(cu.span, "too early")
+                                    .secondary(published.span, "published here"),
+                            );
+                        }
+                    }
+                    info.status = Status::Draft {
+                        published: published.node.0.to_string(),
+                        comments_until: comments_until.as_ref().map(|d| d.node.0.to_string()),
+                    };
+                }
+                InstrumentClause::InForce { issued, effective } => {
+                    status_seen = true;
+                    if effective.node < issued.node {
+                        self.error(
+                            Diagnostic::new(Code::BadInstrument, "the instrument takes effect before it was issued")
+                                .primary(effective.span, "effective date")
+                                .secondary(issued.span, "issued here"),
+                        );
+                    }
+                    info.status = Status::InForce { issued: issued.node.0.to_string(), effective: effective.node.0.to_string() };
+                }
+                InstrumentClause::Calendar(name) => {
+                    match self.lookup(name, "calendar", |k| matches!(k, DeclKind::Calendar)) {
+                        Some(DeclKind::Calendar) => calendar = Some(name.node.clone()),
+                        Some(k) => {
+                            let msg = format!("`{}` is not a calendar", name.node);
+                            self.error(Diagnostic::new(Code::UnknownCalendar, msg).primary(name.span, format!("this is a {}", k.noun())));
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        if info.title_zh.is_none() && info.title_en.is_none() {
+            self.error(
+                Diagnostic::new(Code::BadInstrument, format!("instrument `{}` has no title", inst.id.node))
+                    .primary(inst.id.span, "add `title zh \"…\"` and `title en \"…\"`"),
+            );
+        }
+        if !status_seen {
+            self.error(
+                Diagnostic::new(Code::BadInstrument, format!("instrument `{}` has no status", inst.id.node))
+                    .primary(inst.id.span, "is it a draft or in force?")
+                    .help("add `status in_force issued 2021-07-12 effective 2021-09-01` or `status draft published 2019-06-18`"),
+            );
+        }
+        let has_calendar_clause = inst.clauses.iter().any(|c| matches!(c.node, InstrumentClause::Calendar(_)));
+        if !has_calendar_clause {
+            self.error(
+                Diagnostic::new(Code::UnknownCalendar, format!("instrument `{}` names no calendar", inst.id.node))
+                    .primary(inst.id.span, "periods need a calendar")
+                    .help("add `calendar cn` (PRC calendar, Civil Code period rule)"),
+            );
+        }
+        let calendar = calendar?;
+        (status_seen && (info.title_zh.is_some() || info.title_en.is_some())).then_some((info, calendar))
+    }
+
+    fn article_index(&mut self, u: &Unit<'_>) -> ArticleIndex {
+        let mut index = ArticleIndex::default();
+        for item in items(u) {
+            let Item::Article(a) = item else { continue };
+            if let Some(prev) = index.articles.get(&a.number.node) {
+                let prev_span = prev.span;
+                self.error(
+                    Diagnostic::new(Code::DuplicateArticle, format!("article {} is declared twice", a.number.node))
+                        .primary(a.number.span, "declared again here")
+                        .secondary(prev_span, "first declared here"),
+                );
+                continue;
+            }
+            let mut paragraphs: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for p in &a.paragraphs {
+                if paragraphs.contains_key(&p.number.node) {
+                    self.error(
+                        Diagnostic::new(Code::DuplicateArticle, format!("paragraph {} of article {} is declared twice", p.number.node, a.number.node))
+                            .primary(p.number.span, "declared again here"),
+                    );
+                    continue;
+                }
+                let mut nums = Vec::new();
+                for i in &p.items {
+                    if nums.contains(&i.number.node) {
+                        self.error(
+                            Diagnostic::new(Code::DuplicateArticle, format!("item {} of article {}({}) is declared twice", i.number.node, a.number.node, p.number.node))
+                                .primary(i.number.span, "declared again here"),
+                        );
+                    }
+                    nums.push(i.number.node);
+                }
+                paragraphs.insert(p.number.node, nums);
+            }
+            let has_text = a.texts.iter().chain(a.paragraphs.iter().flat_map(|p| p.texts.iter())).next().is_some()
+                || a.paragraphs.iter().any(|p| p.items.iter().any(|i| !i.texts.is_empty()));
+            if !has_text {
+                self.error(
+                    Diagnostic::new(Code::NoText, format!("article {} has no text", a.number.node))
+                        .primary(a.number.span, "lawyers read the text beside the duties")
+                        .help("add `zh \"…\"` / `en \"…\"`, or `zh missing \"why\"`"),
+                );
+            }
+            index.articles.insert(
+                a.number.node,
+                ArticleEntry { span: a.number.span, no_duty: a.no_duty.is_some(), paragraphs, cited: std::cell::Cell::new(false) },
+            );
+        }
+        index
+    }
+
+    fn cite_check(&mut self, index: &ArticleIndex, c: &crate::span::Spanned<ast::Citation>) -> bool {
+        if index.has(&c.node) {
+            if let Some(a) = index.articles.get(&c.node.article) {
+                a.cited.set(true);
+                if a.no_duty {
+                    let span = a.span;
+                    self.error(
+                        Diagnostic::new(Code::NoDutyButCited, format!("article {} is marked as carrying no duty, but is cited", c.node.article))
+                            .primary(c.span, "cited here")
+                            .secondary(span, "marked `no_duty` here")
+                            .help("remove the `no_duty` line, or fix the citation"),
+                    );
+                }
+            }
+            return true;
+        }
+        let what = if index.articles.contains_key(&c.node.article) {
+            let shown = c.node.to_string();
+            format!("article {} has no {}", c.node.article, if c.node.item.is_some() { format!("item matching `{shown}`") } else { format!("paragraph matching `{shown}`") })
+        } else {
+            format!("article {} is not declared in this instrument", c.node.article)
+        };
+        let known: Vec<String> = index.articles.keys().map(|n| n.to_string()).collect();
+        let mut d = Diagnostic::new(Code::UnknownArticle, format!("`{}` cites nothing declared", c.node)).primary(c.span, what);
+        if !known.is_empty() {
+            d = d.help(format!("declared articles: {}", known.join(", ")));
+        }
+        self.error(d);
+        false
+    }
+
+    fn coverage(&mut self, u: &Unit<'_>, index: &ArticleIndex, _excerpt: bool) {
+        for item in items(u) {
+            let Item::Article(a) = item else { continue };
+            let Some(entry) = index.articles.get(&a.number.node) else { continue };
+            if entry.span != a.number.span {
+                continue;
+            }
+            if !entry.cited.get() && !entry.no_duty {
+                self.error(
+                    Diagnostic::new(Code::ArticleNotCovered, format!("article {} is neither encoded nor marked as carrying no duty", a.number.node))
+                        .primary(a.number.span, "no duty or penalty cites this article")
+                        .help("encode its duties (`cite art N…`), or add `no_duty \"purpose\"` if it imposes none"),
+                );
+            }
+        }
+    }
+
+    fn duty(&mut self, d: &ast::Duty, index: &ArticleIndex) -> Option<CheckedDuty> {
+        let mut cite = None;
+        let mut rule = None;
+        let mut deadline_clause = None;
+        let mut when = None;
+        let mut unless = Vec::new();
+        let mut penalties = Vec::new();
+        for c in &d.clauses {
+            let repeated = |this: &mut Self, what: &str| {
+                this.error(
+                    Diagnostic::new(Code::RepeatedClause, format!("duty `{}` has two {what} clauses", d.name.node))
+                        .primary(c.span, "second one here")
+                        .help("a duty has one cite, one rule line, one deadline and one `when` (join conditions with `and`)"),
+                );
+            };
+            match &c.node {
+                DutyClause::Cite(x) => {
+                    if cite.is_some() {
+                        repeated(self, "`cite`");
+                    } else {
+                        cite = Some(x);
+                    }
+                }
+                DutyClause::Rule { .. } => {
+                    if rule.is_some() {
+                        repeated(self, "rule");
+                    } else {
+                        rule = Some(&c.node);
+                    }
+                }
+                DutyClause::Deadline { timing, trigger } => {
+                    if deadline_clause.is_some() {
+                        repeated(self, "deadline");
+                    } else {
+                        deadline_clause = Some((timing, trigger, c.span));
+                    }
+                }
+                DutyClause::When(e) => {
+                    if when.is_some() {
+                        repeated(self, "`when`");
+                    } else {
+                        when = Some(e);
+                    }
+                }
+                DutyClause::Unless(e) => unless.push(e),
+                DutyClause::Penalty(p) => penalties.push(p),
+            }
+        }
+        let cite_ok = match cite {
+            Some(c) => self.cite_check(index, c),
+            None => {
+                self.error(
+                    Diagnostic::new(Code::MissingClause, format!("duty `{}` cites no article", d.name.node))
+                        .primary(d.name.span, "every duty cites its article")
+                        .help("add e.g. `cite art 7(1)(2)`"),
+                );
+                false
+            }
+        };
+        let Some(DutyClause::Rule { bearer, modality, action }) = rule else {
+            self.error(
+                Diagnostic::new(Code::MissingClause, format!("duty `{}` has no rule line", d.name.node))
+                    .primary(d.name.span, "who must do what?")
+                    .help("add e.g. `product_provider must reported where to == miit_platform`"),
+            );
+            return None;
+        };
+        let bearer_ok = match self.lookup(bearer, "role", is_role) {
+            Some(k) if is_role(&k) => true,
+            Some(k) => {
+                self.not_a(bearer, "role", &k, Code::NotARole);
+                false
+            }
+            None => false,
+        };
+        let bearer_name = bearer_ok.then(|| bearer.node.as_str());
+        let modality_t = match modality.node {
+            ast::Modality::Must => Modality::Must,
+            ast::Modality::MustNot => Modality::MustNot,
+            ast::Modality::May => Modality::May,
+            ast::Modality::Encouraged => Modality::Encouraged,
+        };
+        let action_p = self.event_pattern(action, bearer_name, Actor::Bearer);
+        let mut trigger = None;
+        let mut deadline = Deadline::None;
+        if let Some((timing, trig, span)) = deadline_clause {
+            if let Some(t) = trig {
+                trigger = self.event_pattern(t, bearer_name, Actor::Bearer);
+            }
+            if let Some(t) = timing {
+                deadline = self.timing(t, bearer_name)?;
+                let fits = match (modality_t, &t.node) {
+                    (Modality::Must, _) => true,
+                    (Modality::MustNot, Timing::Before(_)) => true,
+                    _ => false,
+                };
+                if !fits {
+                    self.error(
+                        Diagnostic::new(Code::DeadlineModality, format!("`{}` does not take this deadline", modality_t.as_str()))
+                            .primary(t.span, "this deadline form")
+                            .secondary(modality.span, format!("the duty is `{}`", modality_t.as_str()))
+                            .help(match modality_t {
+                                Modality::MustNot => "a prohibition takes a window (`before EVENT`) or none; it is broken by doing, not by being late",
+                                _ => "`may` and `encouraged` take a trigger (`after EVENT`) at most",
+                            }),
+                    );
+                }
+            }
+            let _ = span;
+        }
+        let scope = expr::Scope::condition(bearer_name);
+        let when = when.and_then(|e| self.cond(e, &scope).map(|c| (c, e.span)));
+        let exceptions: Vec<Cond> = unless.iter().filter_map(|e| self.cond(e, &scope)).collect();
+        let mut penalty_names = Vec::new();
+        for p in penalties {
+            match self.lookup(p, "penalty", |k| matches!(k, DeclKind::Penalty)) {
+                Some(DeclKind::Penalty) => penalty_names.push(p.node.clone()),
+                Some(k) => self.not_a(p, "penalty", &k, Code::NotAPenalty),
+                None => {}
+            }
+        }
+        let cite = cite?;
+        if !(cite_ok && bearer_ok) {
+            return None;
+        }
+        Some(CheckedDuty {
+            name: d.name.node.clone(),
+            span: d.name.span,
+            cite: cite_of(&cite.node),
+            modality: modality_t,
+            bearer: bearer.node.clone(),
+            when,
+            trigger,
+            action: action_p?,
+            deadline,
+            exceptions,
+            penalties: penalty_names,
+            doc: d.docs.clone(),
+        })
+    }
+
+    fn timing(&mut self, t: &crate::span::Spanned<Timing>, bearer: Option<&str>) -> Option<Deadline> {
+        Some(match &t.node {
+            Timing::Within(q) => Deadline::Within { period: self.period(q)? },
+            Timing::Vague(v) => Deadline::OpenTextured { word: v.as_str().to_string() },
+            Timing::Before(e) => Deadline::Before { event: self.event_pattern(e, bearer, Actor::Any)? },
+            Timing::Prior(q, e) => {
+                let period = self.period(q);
+                Deadline::Prior { period: period?, event: self.event_pattern(e, bearer, Actor::Any)? }
+            }
+            Timing::With(e) => Deadline::With { event: self.event_pattern(e, bearer, Actor::Bearer)? },
+            Timing::ForAtLeast(q) => Deadline::ForAtLeast { period: self.period(q)? },
+        })
+    }
+
+    /// Resolves an event reference. `default` says who does the event when
+    /// no `by ROLE` is written.
+    pub(super) fn event_pattern(&mut self, r: &ast::EventRef, bearer: Option<&str>, default: Actor) -> Option<EventPattern> {
+        let kind = self.lookup(&r.event, "event", is_event)?;
+        let DeclKind::Event { by: allowed, .. } = kind else {
+            self.not_a(&r.event, "event", &kind, Code::NotAnEvent);
+            return None;
+        };
+        let by = match &r.by {
+            Some(role) => match self.lookup(role, "role", is_role) {
+                Some(k) if is_role(&k) => Actor::Role(role.node.clone()),
+                Some(k) => {
+                    self.not_a(role, "role", &k, Code::NotARole);
+                    return None;
+                }
+                None => return None,
+            },
+            None => default,
+        };
+        let doer = match &by {
+            Actor::Bearer => bearer,
+            Actor::Role(r) => Some(r.as_str()),
+            Actor::Any => None,
+        };
+        if let Some(doer) = doer {
+            if !allowed.is_empty() && !allowed.iter().any(|a| a == doer) {
+                let decl_span = self.env.peek(&r.event.node).map(|d| d.span);
+                let mut d = Diagnostic::new(Code::EventNotByBearer, format!("a `{doer}` cannot do `{}`", r.event.node))
+                    .primary(r.event.span, format!("`{}` is done by {}", r.event.node, allowed.join(", ")));
+                if let Some(s) = decl_span {
+                    d = d.secondary(s, "declared here");
+                }
+                self.error(d.help("check the bearer, or widen the event's `by` list"));
+                return None;
+            }
+        }
+        let filter = match &r.filter {
+            Some(f) => Some(Box::new(self.cond(f, &expr::Scope::filter(&r.event.node, bearer))?)),
+            None => None,
+        };
+        Some(EventPattern { event: r.event.node.clone(), by, filter })
+    }
+
+    fn report_unused_decl(&mut self, name: &ast::Ident, noun: &str) {
+        if self.env.peek(&name.node).is_some_and(|d| !d.used.get() && d.span == name.span) {
+            self.error(
+                Diagnostic::new(Code::Unused, format!("{noun} `{}` is never used", name.node))
+                    .primary(name.span, "declared here")
+                    .help("remove it, or use it in a duty"),
+            );
+        }
+    }
+
+    pub(super) fn report_unused(&mut self, u: &Unit<'_>) {
+        let is_policy = items(u).any(|i| matches!(i, Item::Instrument(_)));
+        for item in items(u) {
+            match item {
+                Item::Role(r) => self.report_unused_decl(&r.name, "role"),
+                Item::Event(e) => self.report_unused_decl(&e.name, "event"),
+                Item::Fact(f) => self.report_unused_decl(&f.name, "fact"),
+                Item::Enum(e) => self.report_unused_decl(&e.name, "enum"),
+                Item::Unit(x) => {
+                    for n in &x.names {
+                        self.report_unused_decl(n, "unit");
+                    }
+                }
+                // A file without an instrument is a vocabulary for others.
+                Item::Calendar(c) if is_policy => self.report_unused_decl(&c.name, "calendar"),
+                Item::Use(x) => {
+                    let used = self
+                        .units
+                        .iter()
+                        .filter(|o| o.origin == Origin::Import && instrument_of(o).is_some_and(|i| i.id.node == x.target.node))
+                        .any(|o| items(o).any(|i| declared_name(i).is_some_and(|n| self.env.peek(n).is_some_and(|d| d.used.get()))));
+                    if !used {
+                        self.error(
+                            Diagnostic::new(Code::Unused, format!("import `{}` is never used", x.target.node))
+                                .primary(x.target.span, "nothing from it is used")
+                                .help("remove the `use`"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn vocabulary(&self) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for name in &self.env.order {
+            let Some(d) = self.env.peek(name) else { continue };
+            let ft = |f: &FieldInfo| FieldType { name: f.name.clone(), r#type: type_name(&f.ty), doc: f.docs.clone() };
+            match &d.kind {
+                DeclKind::Role { fields } => v.roles.push(RoleInfo { name: name.clone(), attrs: fields.iter().map(ft).collect(), doc: d.docs.clone() }),
+                DeclKind::Event { by, fields } => v.events.push(EventInfo {
+                    name: name.clone(),
+                    by: by.clone(),
+                    fields: fields.iter().map(ft).collect(),
+                    doc: d.docs.clone(),
+                }),
+                DeclKind::Fact { ty } => v.facts.push(FieldType { name: name.clone(), r#type: type_name(ty), doc: d.docs.clone() }),
+                DeclKind::Enum { variants } => v.enums.push(EnumInfo { name: name.clone(), variants: variants.clone(), doc: d.docs.clone() }),
+                _ => {}
+            }
+        }
+        v
+    }
+}
+
+fn type_name(t: &Type) -> String {
+    match t {
+        Type::Enum(e) | Type::Role(e) => e.clone(),
+        Type::Set(t) => type_name(t),
+        other => other.name(),
+    }
+}
+
+fn declared_name(i: &Item) -> Option<&str> {
+    Some(match i {
+        Item::Role(x) => &x.name.node,
+        Item::Event(x) => &x.name.node,
+        Item::Fact(x) => &x.name.node,
+        Item::Enum(x) => &x.name.node,
+        Item::Penalty(x) => &x.name.node,
+        Item::Calendar(x) => &x.name.node,
+        Item::Duty(x) => &x.name.node,
+        _ => return None,
+    })
+}
+
+pub(crate) fn instrument_of<'x>(u: &'x Unit<'_>) -> Option<&'x ast::Instrument> {
+    items(u).find_map(|i| if let Item::Instrument(x) = i { Some(x) } else { None })
+}
+
+fn days(s: &ast::DateSpan) -> Vec<chrono::NaiveDate> {
+    let mut out = Vec::new();
+    let mut d = s.first.0;
+    while d <= s.last.0 && out.len() < 400 {
+        out.push(d);
+        match d.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    out
+}
+
+fn texts(t: &[crate::span::Spanned<TextClause>]) -> Vec<Text> {
+    t.iter()
+        .map(|c| match &c.node {
+            TextClause::Text(l, s) => Text { lang: l.as_str().into(), text: s.clone(), missing: false },
+            TextClause::Missing(l, s) => Text { lang: l.as_str().into(), text: s.clone(), missing: true },
+        })
+        .collect()
+}
+
+fn articles_info(u: &Unit<'_>) -> Vec<ArticleInfo> {
+    items(u)
+        .filter_map(|i| if let Item::Article(a) = i { Some(a) } else { None })
+        .map(|a| ArticleInfo {
+            number: a.number.node,
+            anchor: format!("art-{}", a.number.node),
+            texts: texts(&a.texts),
+            no_duty: a.no_duty.as_ref().map(|n| n.node.clone()),
+            doc: a.docs.clone(),
+            paragraphs: a
+                .paragraphs
+                .iter()
+                .map(|p| ParagraphInfo {
+                    number: p.number.node,
+                    texts: texts(&p.texts),
+                    doc: p.docs.clone(),
+                    items: p.items.iter().map(|i| ItemInfo { number: i.number.node, texts: texts(&i.texts), doc: i.docs.clone() }).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! Diagnostics: the one value every stage returns for a problem in the
+//! user's input. Renderers live at the edge (the CLI renders them with
+//! codespan-reporting, or as JSON); the core only builds them.
+
+use crate::codes::Code;
+use crate::span::{SourceMap, Span};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic { code, message: message.into(), labels: Vec::new(), notes: Vec::new(), help: None }
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// The place the problem is; every diagnostic about source text has one.
+    pub fn primary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: message.into(), primary: true });
+        self
+    }
+
+    /// Another place that explains the problem, possibly in another file.
+    pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: message.into(), primary: false });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.iter().find(|l| l.primary).map(|l| l.span)
+    }
+
+    /// The machine-readable form, with file names, lines and columns.
+    pub fn to_json(&self, sources: &SourceMap) -> JsonDiagnostic {
+        let labels = self
+            .labels
+            .iter()
+            .map(|l| {
+                let file = sources.get(l.span.file);
+                let (line, column) = file.map_or((0, 0), |f| f.line_col(l.span.start as usize));
+                let (end_line, end_column) = file.map_or((0, 0), |f| f.line_col(l.span.end as usize));
+                JsonLabel {
+                    file: file.map_or_else(String::new, |f| f.name.clone()),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    byte_start: l.span.start,
+                    byte_end: l.span.end,
+                    message: l.message.clone(),
+                    primary: l.primary,
+                }
+            })
+            .collect();
+        JsonDiagnostic {
+            code: self.code.as_str(),
+            severity: self.severity(),
+            message: self.message.clone(),
+            labels,
+            notes: self.notes.clone(),
+            help: self.help.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<JsonLabel>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonLabel {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: u32,
+    pub byte_end: u32,
+    pub message: String,
+    pub primary: bool,
+}
+
+/// Diagnostics gathered by a stage that goes on after the first problem.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity() == Severity::Error)
+    }
+
+    /// Sorted by file and position, so output is stable.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start, s.end)));
+        self.0.dedup();
+        self.0
+    }
+}
+
+/// "did you mean" for a misspelled name: the closest candidate, if close.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(name, c);
+        if score > 0.8 && best.map_or(true, |(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["product_provider", "network_operator", "collector"];
+        assert_eq!(did_you_mean("product_provder", names), Some("product_provider"));
+        assert_eq!(did_you_mean("zebra", names), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! The VPL compiler core. It takes source text and returns values or
+//! diagnostics; it never touches files, the terminal or the clock (only the
+//! `vplc` crate does).
+//!
+//! Pipeline: [`syntax`] (pest → AST) → [`check`] (names, types, legal
+//! coverage) → [`table`] (the decision table every back end reads). The
+//! [`fmt`] module prints an AST back in canonical layout.
+
+pub mod bundled;
+pub mod check;
+pub mod codes;
+pub mod diag;
+pub mod fmt;
+pub mod span;
+pub mod syntax;
+pub mod table;
+
+pub use codes::Code;
+pub use diag::{Diagnostic, Severity};
+pub use span::{FileId, SourceMap, Span};
+pub use table::model::DecisionTable;
+
+use check::{Origin, Unit};
+use diag::Diagnostics;
+use syntax::ast;
+
+/// What compiling one policy yields: the files read (for rendering
+/// diagnostics), the table if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub table: Option<DecisionTable>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity() == Severity::Error)
+    }
+}
+
+/// Finds the source of an instrument a policy imports that is not bundled:
+/// given the id and the importing file's name, returns (name, text).
+pub type Resolver<'r> = &'r dyn Fn(&str, &str) -> Option<(String, String)>;
+
+/// A resolver that knows only the bundled instruments.
+pub fn no_files(_id: &str, _from: &str) -> Option<(String, String)> {
+    None
+}
+
+/// Compiles one policy file, with the stdlib and its imports.
+pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::default();
+    let mut parsed: Vec<(FileId, ast::File, Origin)> = Vec::new();
+    for b in bundled::STDLIB {
+        let id = sources.add(b.name, b.text);
+        match syntax::parse_file(id, b.text) {
+            Ok(f) => parsed.push((id, f, Origin::Stdlib)),
+            Err(es) => diags.0.extend(es),
+        }
+    }
+    let main_id = sources.add(name, text);
+    match syntax::parse_file(main_id, text) {
+        Ok(f) => parsed.push((main_id, f, Origin::Main)),
+        Err(es) => diags.0.extend(es),
+    }
+    load_imports(&mut sources, &mut parsed, &mut diags, resolve);
+    let table = if diags.has_errors() {
+        None
+    } else {
+        let units: Vec<Unit<'_>> = parsed.iter().map(|(file, ast, origin)| Unit { file: *file, ast, origin: *origin }).collect();
+        let (checked, mut d) = check::check(&units);
+        let table = checked.map(|c| table::lower(c, &mut d));
+        diags.0.extend(d.0);
+        table
+    };
+    let table = if diags.has_errors() { None } else { table };
+    Compilation { sources, table, diagnostics: diags.into_sorted() }
+}
+
+/// Follows `use` declarations breadth-first, reporting unknown targets and
+/// cycles at the `use` that names them.
+fn load_imports(sources: &mut SourceMap, parsed: &mut Vec<(FileId, ast::File, Origin)>, diags: &mut Diagnostics, resolve: Resolver<'_>) {
+    let mut loaded: Vec<String> = parsed
+        .iter()
+        .filter(|(_, _, o)| *o == Origin::Main)
+        .filter_map(|(_, f, _)| instrument_id(f))
+        .collect();
+    let mut next = 0;
+    while let Some((file, uses)) = parsed.get(next).map(|(id, f, _)| (*id, uses_of(f))) {
+        next += 1;
+        for u in uses {
+            if loaded.contains(&u.target.node) {
+                let own = parsed.iter().find(|(id, _, _)| *id == file).and_then(|(_, f, _)| instrument_id(f));
+                if own.as_deref() == Some(u.target.node.as_str()) || parsed.first().is_some_and(|_| is_main_id(parsed, &u.target.node)) {
+                    diags.push(
+                        Diagnostic::new(Code::UnknownInstrument, format!("import cycle through `{}`", u.target.node))
+                            .primary(u.target.span, "this instrument imports itself, directly or through others")
+                            .help("instruments may import laws they rely on, never the other way round"),
+                    );
+                }
+                continue;
+            }
+            let from = sources.get(file).map(|f| f.name.clone()).unwrap_or_default();
+            let found = bundled::policy(&u.target.node)
+                .map(|b| (b.name.to_string(), b.text.to_string()))
+                .or_else(|| resolve(&u.target.node, &from));
+            let Some((name, text)) = found else {
+                let ids = bundled::POLICIES.iter().map(|b| b.id);
+                let mut d = Diagnostic::new(Code::UnknownInstrument, format!("cannot find instrument `{}`", u.target.node))
+                    .primary(u.target.span, "not bundled, and no file provides it");
+                d = match diag::did_you_mean(&u.target.node, ids) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("`vplc table --list` shows the bundled instruments"),
+                };
+                diags.push(d);
+                continue;
+            };
+            loaded.push(u.target.node.clone());
+            let id = sources.add(name, text.clone());
+            match syntax::parse_file(id, &text) {
+                Ok(f) => parsed.push((id, f, Origin::Import)),
+                Err(es) => diags.0.extend(es),
+            }
+        }
+    }
+}
+
+fn is_main_id(parsed: &[(FileId, ast::File, Origin)], id: &str) -> bool {
+    parsed.iter().any(|(_, f, o)| *o == Origin::Main && instrument_id(f).as_deref() == Some(id))
+}
+
+fn uses_of(f: &ast::File) -> Vec<ast::Use> {
+    f.items.iter().filter_map(|i| if let ast::Item::Use(u) = i { Some(u.clone()) } else { None }).collect()
+}
+
+fn instrument_id(f: &ast::File) -> Option<String> {
+    f.items.iter().find_map(|i| if let ast::Item::Instrument(x) = i { Some(x.id.node.clone()) } else { None })
+}

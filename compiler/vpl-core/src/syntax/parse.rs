@@ -1,0 +1,650 @@
+//! From pest pairs to the AST: one small `parse_<rule>` function per grammar
+//! rule, each attaching its pair's span. Errors found while building (bad
+//! dates, numbers out of range) are collected so that one run reports them
+//! all.
+
+use super::ast::*;
+use super::errors::{check_nesting, from_pest};
+use super::{Rule, VplParser};
+use crate::codes::Code;
+use crate::diag::Diagnostic;
+use crate::span::{FileId, Span, Spanned};
+use pest::iterators::{Pair, Pairs};
+use pest::Parser;
+
+pub(super) type PResult<T> = Result<T, Diagnostic>;
+
+/// Parses one file. On failure returns every error found: the first syntax
+/// error, and further ones found by restarting at each later top-level item.
+pub fn parse_file(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
+    check_nesting(file, text).map_err(|d| vec![d])?;
+    match VplParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut cx = Cx { file, errors: Vec::new() };
+            let root = pairs.next();
+            let file_ast = root.map(|p| cx.file(p)).unwrap_or_default();
+            if cx.errors.is_empty() {
+                Ok(file_ast)
+            } else {
+                Err(cx.errors)
+            }
+        }
+        Err(err) => Err(recover(file, text, &err)),
+    }
+}
+
+/// After a syntax error, look for the next line that starts a top-level item
+/// and parse from there, to report later errors too.
+fn recover(file: FileId, text: &str, first: &pest::error::Error<Rule>) -> Vec<Diagnostic> {
+    let mut errors = vec![from_pest(file, first, 0)];
+    let mut pos = error_pos(first);
+    for _ in 0..50 {
+        let Some(next) = next_item_start(text, pos) else { break };
+        let Some(rest) = text.get(next..) else { break };
+        match VplParser::parse(Rule::file, rest) {
+            Ok(_) => break,
+            Err(err) => {
+                let at = error_pos(&err);
+                if at == 0 {
+                    break;
+                }
+                errors.push(from_pest(file, &err, next));
+                pos = next + at;
+            }
+        }
+    }
+    errors
+}
+
+fn error_pos(err: &pest::error::Error<Rule>) -> usize {
+    match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    }
+}
+
+const ITEM_WORDS: &[&str] =
+    &["use ", "instrument ", "article ", "duty ", "penalty ", "role ", "event ", "fact ", "enum ", "unit ", "calendar ", "///"];
+
+fn next_item_start(text: &str, after: usize) -> Option<usize> {
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        if offset > after && ITEM_WORDS.iter().any(|w| line.starts_with(w)) {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Deepest `happened … where happened …` chain, and most operators in one
+/// condition: both bound the depth of the trees later stages walk.
+const MAX_FILTER_DEPTH: usize = 32;
+pub(super) const MAX_OPERATORS: usize = 512;
+
+pub(super) struct Cx {
+    pub file: FileId,
+    pub errors: Vec<Diagnostic>,
+}
+
+pub(super) fn unexpected(cx: &Cx, pair: &Pair<Rule>) -> Diagnostic {
+    Diagnostic::new(Code::Syntax, format!("internal parser error: unexpected {:?}", pair.as_rule()))
+        .primary(cx.span(pair), "the parser did not expect this")
+        .help("this is a bug in vplc; please report it with the file")
+}
+
+fn missing(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(Code::Syntax, format!("internal parser error: missing {what}")).primary(span, "here")
+}
+
+impl Cx {
+    pub fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    /// The next inner pair, which the grammar guarantees.
+    pub fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: Span, what: &str) -> PResult<Pair<'i, Rule>> {
+        pairs.next().ok_or_else(|| missing(parent, what))
+    }
+
+    fn file(&mut self, pair: Pair<Rule>) -> File {
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::EOI {
+                continue;
+            }
+            match self.item(p) {
+                Ok(item) => items.push(item),
+                Err(d) => self.errors.push(d),
+            }
+        }
+        File { items }
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> PResult<Item> {
+        Ok(match pair.as_rule() {
+            Rule::use_decl => Item::Use(self.use_decl(pair)?),
+            Rule::instrument => Item::Instrument(self.instrument(pair)?),
+            Rule::article => Item::Article(self.article(pair)?),
+            Rule::duty => Item::Duty(self.duty(pair)?),
+            Rule::penalty => Item::Penalty(self.penalty(pair)?),
+            Rule::role => Item::Role(self.role(pair)?),
+            Rule::event => Item::Event(self.event(pair)?),
+            Rule::fact => Item::Fact(self.fact(pair)?),
+            Rule::enum_decl => Item::Enum(self.enum_decl(pair)?),
+            Rule::unit_decl => Item::Unit(self.unit_decl(pair)?),
+            Rule::calendar => Item::Calendar(self.calendar(pair)?),
+            _ => return Err(unexpected(self, &pair)),
+        })
+    }
+
+    fn docs(&self, pair: Pair<Rule>) -> Docs {
+        pair.into_inner()
+            .map(|p| {
+                let s = p.as_str().trim_start_matches("///");
+                s.strip_prefix(' ').unwrap_or(s).trim_end().to_string()
+            })
+            .collect()
+    }
+
+    /// Splits off the leading `docs` pair every documented rule starts with.
+    fn with_docs<'i>(&self, pair: Pair<'i, Rule>) -> (Docs, Span, Pairs<'i, Rule>) {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let docs = match inner.peek() {
+            Some(p) if p.as_rule() == Rule::docs => inner.next().map(|p| self.docs(p)).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        (docs, span, inner)
+    }
+
+    pub fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Spanned::new(pair.as_str().to_string(), self.span(&pair))
+    }
+
+    fn use_decl(&mut self, pair: Pair<Rule>) -> PResult<Use> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let target = self.ident(self.next(&mut inner, span, "import target")?);
+        Ok(Use { docs, target, span })
+    }
+
+    // ------------------------------------------------------------ literals
+
+    pub fn string(&mut self, pair: Pair<Rule>) -> String {
+        let span = self.span(&pair);
+        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                other => {
+                    let shown = other.map_or_else(String::new, |c| c.to_string());
+                    self.errors.push(
+                        Diagnostic::new(Code::BadLiteral, format!("unknown escape `\\{shown}` in a string"))
+                            .primary(span, "in this string")
+                            .help("the escapes are \\n, \\t, \\\" and \\\\"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn text(&mut self, pair: Pair<Rule>) -> String {
+        pair.into_inner().map(|p| self.string(p)).collect()
+    }
+
+    pub fn int(&mut self, pair: Pair<Rule>) -> Spanned<i64> {
+        let span = self.span(&pair);
+        let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
+        let value = digits.parse::<i64>().unwrap_or_else(|_| {
+            self.errors.push(
+                Diagnostic::new(Code::BadLiteral, "number too large")
+                    .primary(span, "this number does not fit in 64 bits")
+                    .help("amounts must lie between -9223372036854775808 and 9223372036854775807"),
+            );
+            0
+        });
+        Spanned::new(value, span)
+    }
+
+    fn uint(&mut self, pair: Pair<Rule>) -> Spanned<u32> {
+        let n = self.int(pair);
+        let value = u32::try_from(n.node).unwrap_or_else(|_| {
+            self.errors.push(Diagnostic::new(Code::BadLiteral, "number out of range").primary(n.span, "expected a number up to 4294967295"));
+            0
+        });
+        Spanned::new(value, n.span)
+    }
+
+    pub fn date(&mut self, pair: Pair<Rule>) -> Spanned<Date> {
+        let span = self.span(&pair);
+        let d = chrono::NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").unwrap_or_else(|_| {
+            self.errors.push(
+                Diagnostic::new(Code::BadLiteral, format!("`{}` is not a calendar date", pair.as_str()))
+                    .primary(span, "no such day")
+                    .help("dates are written YYYY-MM-DD and must exist, e.g. 2021-02-28"),
+            );
+            chrono::NaiveDate::MIN
+        });
+        Spanned::new(Date(d), span)
+    }
+
+    pub fn quantity(&mut self, pair: Pair<Rule>) -> PResult<Quantity> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let amount = self.int(self.next(&mut inner, span, "amount")?);
+        let unit = self.ident(self.next(&mut inner, span, "unit")?);
+        Ok(Quantity { amount, unit, span })
+    }
+
+    fn lang(&self, pair: &Pair<Rule>) -> Lang {
+        if pair.as_str() == "zh" {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    // ---------------------------------------------------------- instrument
+
+    fn instrument(&mut self, pair: Pair<Rule>) -> PResult<Instrument> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let id = self.ident(self.next(&mut inner, span, "instrument id")?);
+        let clauses = inner.map(|p| self.instrument_clause(p)).collect::<PResult<_>>()?;
+        Ok(Instrument { docs, id, clauses, span })
+    }
+
+    fn instrument_clause(&mut self, pair: Pair<Rule>) -> PResult<Spanned<InstrumentClause>> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let clause = match rule {
+            Rule::title => {
+                let lang = self.lang(&self.next(&mut inner, span, "language")?);
+                InstrumentClause::Title(lang, self.text(self.next(&mut inner, span, "title")?))
+            }
+            Rule::issued_by => InstrumentClause::IssuedBy(inner.map(|p| self.text(p)).collect()),
+            Rule::doc_number => InstrumentClause::Number(self.text(self.next(&mut inner, span, "number")?)),
+            Rule::status => {
+                let s = self.next(&mut inner, span, "status")?;
+                let is_draft = s.as_rule() == Rule::status_draft;
+                let mut dates = s.into_inner();
+                let first = self.date(self.next(&mut dates, span, "date")?);
+                if is_draft {
+                    let comments_until = dates.next().map(|p| self.date(p));
+                    InstrumentClause::Draft { published: first, comments_until }
+                } else {
+                    let effective = self.date(self.next(&mut dates, span, "effective date")?);
+                    InstrumentClause::InForce { issued: first, effective }
+                }
+            }
+            Rule::calendar_ref => InstrumentClause::Calendar(self.ident(self.next(&mut inner, span, "calendar")?)),
+            Rule::excerpt => InstrumentClause::Excerpt(self.text(self.next(&mut inner, span, "reason")?)),
+            _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown instrument clause").primary(span, "here")),
+        };
+        Ok(Spanned::new(clause, span))
+    }
+
+    // ------------------------------------------------------------ articles
+
+    fn text_clause(&mut self, pair: Pair<Rule>) -> PResult<Spanned<TextClause>> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let lang = self.lang(&self.next(&mut inner, span, "language")?);
+        let body = self.next(&mut inner, span, "text")?;
+        let clause = if body.as_rule() == Rule::missing {
+            let mut m = body.into_inner();
+            TextClause::Missing(lang, self.text(self.next(&mut m, span, "reason")?))
+        } else {
+            TextClause::Text(lang, self.text(body))
+        };
+        Ok(Spanned::new(clause, span))
+    }
+
+    fn article(&mut self, pair: Pair<Rule>) -> PResult<Article> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let number = self.uint(self.next(&mut inner, span, "article number")?);
+        let mut article = Article { docs, number, texts: Vec::new(), no_duty: None, paragraphs: Vec::new(), span };
+        for p in inner {
+            match p.as_rule() {
+                Rule::text_clause => article.texts.push(self.text_clause(p)?),
+                Rule::no_duty => {
+                    let s = self.span(&p);
+                    let mut i = p.into_inner();
+                    article.no_duty = Some(Spanned::new(self.text(self.next(&mut i, s, "reason")?), s));
+                }
+                Rule::paragraph => article.paragraphs.push(self.paragraph(p)?),
+                _ => return Err(unexpected(self, &p)),
+            }
+        }
+        Ok(article)
+    }
+
+    fn paragraph(&mut self, pair: Pair<Rule>) -> PResult<Paragraph> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let number = self.uint(self.next(&mut inner, span, "paragraph number")?);
+        let mut para = Paragraph { docs, number, texts: Vec::new(), items: Vec::new(), span };
+        for p in inner {
+            match p.as_rule() {
+                Rule::text_clause => para.texts.push(self.text_clause(p)?),
+                Rule::item_decl => para.items.push(self.article_item(p)?),
+                _ => return Err(unexpected(self, &p)),
+            }
+        }
+        Ok(para)
+    }
+
+    fn article_item(&mut self, pair: Pair<Rule>) -> PResult<ArticleItem> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let number = self.uint(self.next(&mut inner, span, "item number")?);
+        let texts = inner.map(|p| self.text_clause(p)).collect::<PResult<_>>()?;
+        Ok(ArticleItem { docs, number, texts, span })
+    }
+
+    fn citation(&mut self, pair: Pair<Rule>) -> Spanned<Citation> {
+        let span = self.span(&pair);
+        let mut nums = pair.into_inner().map(|p| self.uint(p).node).collect::<Vec<_>>().into_iter();
+        let article = nums.next().unwrap_or(0);
+        Spanned::new(Citation { article, paragraph: nums.next(), item: nums.next() }, span)
+    }
+
+    // --------------------------------------------------------------- duties
+
+    fn duty(&mut self, pair: Pair<Rule>) -> PResult<Duty> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "duty name")?);
+        let clauses = inner.map(|p| self.duty_clause(p)).collect::<PResult<_>>()?;
+        Ok(Duty { docs, name, clauses, span })
+    }
+
+    fn duty_clause(&mut self, pair: Pair<Rule>) -> PResult<Spanned<DutyClause>> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let clause = match rule {
+            Rule::cite_clause => DutyClause::Cite(self.citation(self.next(&mut inner, span, "citation")?)),
+            Rule::rule_clause => {
+                let bearer = self.ident(self.next(&mut inner, span, "bearer")?);
+                let m = self.next(&mut inner, span, "modality")?;
+                let mspan = self.span(&m);
+                let word = self.next(&mut m.into_inner(), mspan, "modality")?;
+                let modality = match word.as_rule() {
+                    Rule::must_not => Modality::MustNot,
+                    Rule::must => Modality::Must,
+                    Rule::may => Modality::May,
+                    _ => Modality::Encouraged,
+                };
+                let action = self.event_ref(self.next(&mut inner, span, "action")?, 0)?;
+                DutyClause::Rule { bearer, modality: Spanned::new(modality, mspan), action }
+            }
+            Rule::deadline_clause => {
+                let mut timing = None;
+                let mut trigger = None;
+                for p in inner {
+                    if p.as_rule() == Rule::trigger {
+                        let s = self.span(&p);
+                        let mut i = p.into_inner();
+                        trigger = Some(self.event_ref(self.next(&mut i, s, "trigger event")?, 0)?);
+                    } else {
+                        timing = Some(self.timing(p)?);
+                    }
+                }
+                DutyClause::Deadline { timing, trigger }
+            }
+            Rule::when_clause => DutyClause::When(self.expr(self.next(&mut inner, span, "condition")?, 0)?),
+            Rule::unless_clause => DutyClause::Unless(self.expr(self.next(&mut inner, span, "condition")?, 0)?),
+            Rule::penalty_ref => DutyClause::Penalty(self.ident(self.next(&mut inner, span, "penalty")?)),
+            _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown duty clause").primary(span, "here")),
+        };
+        Ok(Spanned::new(clause, span))
+    }
+
+    fn timing(&mut self, pair: Pair<Rule>) -> PResult<Spanned<Timing>> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let text = pair.as_str();
+        let mut inner = pair.into_inner();
+        let timing = match rule {
+            Rule::within => Timing::Within(self.quantity(self.next(&mut inner, span, "period")?)?),
+            Rule::vague => Timing::Vague(match text {
+                "immediately" => Vague::Immediately,
+                "promptly" => Vague::Promptly,
+                _ => Vague::Timely,
+            }),
+            Rule::prior => {
+                let q = self.quantity(self.next(&mut inner, span, "period")?)?;
+                Timing::Prior(q, self.event_ref(self.next(&mut inner, span, "event")?, 0)?)
+            }
+            Rule::before => Timing::Before(self.event_ref(self.next(&mut inner, span, "event")?, 0)?),
+            Rule::with_event => Timing::With(self.event_ref(self.next(&mut inner, span, "event")?, 0)?),
+            Rule::retention => Timing::ForAtLeast(self.quantity(self.next(&mut inner, span, "period")?)?),
+            _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown deadline").primary(span, "here")),
+        };
+        Ok(Spanned::new(timing, span))
+    }
+
+    pub fn event_ref(&mut self, pair: Pair<Rule>, depth: usize) -> PResult<EventRef> {
+        let span = self.span(&pair);
+        if depth > MAX_FILTER_DEPTH {
+            return Err(Diagnostic::new(Code::TooDeep, "event filters nested too deeply")
+                .primary(span, format!("more than {MAX_FILTER_DEPTH} nested `where` filters"))
+                .help("split the condition"));
+        }
+        let mut inner = pair.into_inner();
+        let event = self.ident(self.next(&mut inner, span, "event")?);
+        let mut by = None;
+        let mut filter = None;
+        for p in inner {
+            let s = self.span(&p);
+            let rule = p.as_rule();
+            let mut i = p.into_inner();
+            let x = self.next(&mut i, s, "filter")?;
+            if rule == Rule::by_role {
+                by = Some(self.ident(x));
+            } else {
+                filter = Some(Box::new(self.expr(x, depth + 1)?));
+            }
+        }
+        Ok(EventRef { event, by, filter, span })
+    }
+
+    // ------------------------------------------------------------ penalties
+
+    fn penalty(&mut self, pair: Pair<Rule>) -> PResult<Penalty> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "penalty name")?);
+        let mut clauses = Vec::new();
+        for p in inner {
+            let s = self.span(&p);
+            let rule = p.as_rule();
+            let mut i = p.into_inner();
+            let clause = match rule {
+                Rule::cite_clause => PenaltyClause::Cite(self.citation(self.next(&mut i, s, "citation")?)),
+                Rule::measures => PenaltyClause::Measures(i.map(|x| self.ident(x)).collect()),
+                Rule::fine => {
+                    let target = self.ident(self.next(&mut i, s, "fine target")?);
+                    let min = self.quantity(self.next(&mut i, s, "minimum")?)?;
+                    let max = self.quantity(self.next(&mut i, s, "maximum")?)?;
+                    let when = match i.next() {
+                        Some(e) => Some(self.expr(e, 0)?),
+                        None => None,
+                    };
+                    PenaltyClause::Fine { target, min, max, when }
+                }
+                _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown penalty clause").primary(s, "here")),
+            };
+            clauses.push(Spanned::new(clause, s));
+        }
+        Ok(Penalty { docs, name, clauses, span })
+    }
+
+    // ----------------------------------------------------------- vocabulary
+
+    fn fields(&mut self, pair: Pair<Rule>) -> PResult<Vec<Field>> {
+        pair.into_inner()
+            .map(|f| {
+                let (docs, span, mut inner) = self.with_docs(f);
+                let name = self.ident(self.next(&mut inner, span, "field name")?);
+                let ty = self.ident(self.next(&mut inner, span, "field type")?);
+                Ok(Field { docs, name, ty, span })
+            })
+            .collect()
+    }
+
+    fn role(&mut self, pair: Pair<Rule>) -> PResult<Role> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "role name")?);
+        let fields = match inner.next() {
+            Some(f) => self.fields(f)?,
+            None => Vec::new(),
+        };
+        Ok(Role { docs, name, fields, span })
+    }
+
+    fn event(&mut self, pair: Pair<Rule>) -> PResult<EventDecl> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "event name")?);
+        let mut by = Vec::new();
+        let mut fields = Vec::new();
+        for p in inner {
+            if p.as_rule() == Rule::fields {
+                fields = self.fields(p)?;
+            } else {
+                by.push(self.ident(p));
+            }
+        }
+        Ok(EventDecl { docs, name, by, fields, span })
+    }
+
+    fn fact(&mut self, pair: Pair<Rule>) -> PResult<Fact> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "fact name")?);
+        let ty = self.ident(self.next(&mut inner, span, "fact type")?);
+        Ok(Fact { docs, name, ty, span })
+    }
+
+    fn enum_decl(&mut self, pair: Pair<Rule>) -> PResult<EnumDecl> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "enum name")?);
+        let variants = inner
+            .map(|v| {
+                let (docs, vspan, mut vi) = self.with_docs(v);
+                Ok(Variant { docs, name: self.ident(self.next(&mut vi, vspan, "value")?) })
+            })
+            .collect::<PResult<_>>()?;
+        Ok(EnumDecl { docs, name, variants, span })
+    }
+
+    fn unit_decl(&mut self, pair: Pair<Rule>) -> PResult<UnitDecl> {
+        let (docs, span, inner) = self.with_docs(pair);
+        let mut names = Vec::new();
+        let mut kind = None;
+        for p in inner {
+            if p.as_rule() == Rule::unit_kind {
+                let s = self.span(&p);
+                kind = Some(Spanned::new(
+                    match p.into_inner().next() {
+                        Some(base) => UnitKind::Duration(self.ident(base)),
+                        None => UnitKind::Currency,
+                    },
+                    s,
+                ));
+            } else {
+                names.push(self.ident(p));
+            }
+        }
+        let kind = kind.ok_or_else(|| missing(span, "unit kind"))?;
+        Ok(UnitDecl { docs, names, kind, span })
+    }
+
+    // ------------------------------------------------------------ calendars
+
+    fn calendar(&mut self, pair: Pair<Rule>) -> PResult<Calendar> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let name = self.ident(self.next(&mut inner, span, "calendar name")?);
+        let mut clauses = Vec::new();
+        for p in inner {
+            let s = self.span(&p);
+            let rule = p.as_rule();
+            let clause = match rule {
+                Rule::zone => {
+                    let mut i = p.into_inner();
+                    let z = self.next(&mut i, s, "zone")?;
+                    let zs = self.span(&z);
+                    CalendarClause::Zone(Spanned::new(self.string(z), zs))
+                }
+                Rule::period_rule => CalendarClause::Rule(self.ident(self.next(&mut p.into_inner(), s, "rule")?)),
+                Rule::weekend => CalendarClause::Weekend(p.into_inner().map(|d| self.ident(d)).collect()),
+                Rule::covers => {
+                    let mut i = p.into_inner();
+                    let a = self.uint(self.next(&mut i, s, "first year")?);
+                    let b = self.uint(self.next(&mut i, s, "last year")?);
+                    CalendarClause::Covers(a, b)
+                }
+                Rule::cal_year => self.cal_year(p)?,
+                _ => return Err(unexpected(self, &p)),
+            };
+            clauses.push(Spanned::new(clause, s));
+        }
+        Ok(Calendar { docs, name, clauses, span })
+    }
+
+    fn cal_year(&mut self, pair: Pair<Rule>) -> PResult<CalendarClause> {
+        let (docs, span, mut inner) = self.with_docs(pair);
+        let year = self.uint(self.next(&mut inner, span, "year")?);
+        let (mut rest, mut work, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        for line in inner {
+            let is_rest = line.as_rule() == Rule::rest_days;
+            let spans = line.into_inner().map(|d| self.date_span(d)).collect::<PResult<Vec<_>>>()?;
+            if is_rest {
+                lines.push(YearLine::Rest(rest.len()));
+                rest.push(spans);
+            } else {
+                lines.push(YearLine::Work(work.len()));
+                work.push(spans);
+            }
+        }
+        Ok(CalendarClause::Year { docs, year, rest: rest.concat(), work: work.concat(), lines: lines_to_counts(lines) })
+    }
+
+    fn date_span(&mut self, pair: Pair<Rule>) -> PResult<Spanned<DateSpan>> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let first = self.date(self.next(&mut inner, span, "date")?);
+        let last = inner.next().map_or(first.clone(), |p| self.date(p));
+        if last.node < first.node {
+            self.errors.push(
+                Diagnostic::new(Code::BadCalendar, "date range ends before it starts")
+                    .primary(span, "this range is empty")
+                    .help("write the earlier date first: 2021-10-01..2021-10-07"),
+            );
+        }
+        Ok(Spanned::new(DateSpan { first: first.node, last: last.node }, span))
+    }
+}
+
+/// The formatter prints one `rest` and one `work` line per year; remember only
+/// which came first.
+fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
+    let mut out: Vec<YearLine> = Vec::new();
+    for l in lines {
+        let kind_seen = out.iter().any(|o| std::mem::discriminant(o) == std::mem::discriminant(&l));
+        if !kind_seen {
+            out.push(match l {
+                YearLine::Rest(_) => YearLine::Rest(0),
+                YearLine::Work(_) => YearLine::Work(0),
+            });
+        }
+    }
+    out
+}

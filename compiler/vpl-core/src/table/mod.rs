@@ -1,0 +1,180 @@
+//! Lowering the checked model to the decision table: one row per
+//! (duty × alternative of its condition), plus the checks that need rows —
+//! conditions that can never hold, overlapping rows whose deadlines conflict.
+
+pub mod model;
+pub mod render;
+
+use crate::check::{Checked, CheckedDuty};
+use crate::codes::Code;
+use crate::diag::{Diagnostic, Diagnostics};
+use model::*;
+
+/// Most alternatives one condition may expand to.
+pub const MAX_ALTERNATIVES: usize = 256;
+
+pub fn lower(checked: Checked, diags: &mut Diagnostics) -> DecisionTable {
+    let mut rows = Vec::new();
+    for duty in &checked.duties {
+        lower_duty(duty, &mut rows, diags);
+    }
+    overlaps(&checked.duties, &rows, diags);
+    DecisionTable {
+        schema_version: SCHEMA_VERSION,
+        instrument: checked.instrument,
+        rows,
+        penalties: checked.penalties,
+        articles: checked.articles,
+        vocabulary: checked.vocabulary,
+        calendar: checked.calendar,
+    }
+}
+
+fn lower_duty(duty: &CheckedDuty, rows: &mut Vec<Row>, diags: &mut Diagnostics) {
+    let alternatives = match &duty.when {
+        None => vec![Vec::new()],
+        Some((cond, span)) => match dnf(cond) {
+            Some(alts) => {
+                let live: Vec<Vec<Cond>> = alts.into_iter().filter(|a| !contradictory(a)).collect();
+                if live.is_empty() {
+                    diags.push(
+                        Diagnostic::new(Code::NeverHolds, format!("the condition of duty `{}` can never hold", duty.name))
+                            .primary(*span, "every alternative contradicts itself")
+                            .help("the duty can never apply; fix the condition or remove the duty"),
+                    );
+                }
+                live
+            }
+            None => {
+                diags.push(
+                    Diagnostic::new(Code::TooComplex, format!("the condition of duty `{}` is too complex", duty.name))
+                        .primary(*span, format!("expands to more than {MAX_ALTERNATIVES} alternatives"))
+                        .help("split the duty or simplify the condition"),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let many = alternatives.len() > 1;
+    for (i, conditions) in alternatives.into_iter().enumerate() {
+        rows.push(Row {
+            id: if many { format!("{}#{}", duty.name, i + 1) } else { duty.name.clone() },
+            duty: duty.name.clone(),
+            cite: duty.cite.clone(),
+            modality: duty.modality,
+            bearer: duty.bearer.clone(),
+            conditions,
+            trigger: duty.trigger.clone(),
+            action: duty.action.clone(),
+            deadline: duty.deadline.clone(),
+            exceptions: duty.exceptions.clone(),
+            penalties: duty.penalties.clone(),
+            doc: duty.doc.clone(),
+        });
+    }
+}
+
+/// Disjunctive normal form: alternatives, each a conjunction of literals.
+/// `None` when it would exceed [`MAX_ALTERNATIVES`].
+pub fn dnf(c: &Cond) -> Option<Vec<Vec<Cond>>> {
+    Some(match c {
+        Cond::True => vec![Vec::new()],
+        Cond::False => Vec::new(),
+        Cond::All { conds } => {
+            let mut acc: Vec<Vec<Cond>> = vec![Vec::new()];
+            for c in conds {
+                let alts = dnf(c)?;
+                let mut next = Vec::new();
+                for a in &acc {
+                    for b in &alts {
+                        next.push(a.iter().chain(b.iter()).cloned().collect());
+                        if next.len() > MAX_ALTERNATIVES {
+                            return None;
+                        }
+                    }
+                }
+                acc = next;
+            }
+            acc
+        }
+        Cond::Any { conds } => {
+            let mut acc = Vec::new();
+            for c in conds {
+                acc.extend(dnf(c)?);
+                if acc.len() > MAX_ALTERNATIVES {
+                    return None;
+                }
+            }
+            acc
+        }
+        Cond::Not { cond } => match cond.as_ref() {
+            Cond::True => Vec::new(),
+            Cond::False => vec![Vec::new()],
+            Cond::Not { cond } => dnf(cond)?,
+            Cond::All { conds } => dnf(&Cond::Any { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?,
+            Cond::Any { conds } => dnf(&Cond::All { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?,
+            Cond::Compare { cmp, left, right } => vec![vec![Cond::Compare { cmp: cmp.negate(), left: left.clone(), right: right.clone() }]],
+            other => vec![vec![Cond::Not { cond: Box::new(other.clone()) }]],
+        },
+        other => vec![vec![other.clone()]],
+    })
+}
+
+/// A conjunction that no case can satisfy: `x and not x`, `a == p and a == q`,
+/// `a == p and a != p`.
+pub fn contradictory(lits: &[Cond]) -> bool {
+    for (i, a) in lits.iter().enumerate() {
+        for b in lits.iter().skip(i + 1) {
+            if clash(a, b) || clash(b, a) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn clash(a: &Cond, b: &Cond) -> bool {
+    match (a, b) {
+        (x, Cond::Not { cond }) => x == cond.as_ref(),
+        (Cond::Compare { cmp: CmpOp::Eq, left: l1, right: r1 }, Cond::Compare { cmp, left: l2, right: r2 }) if l1 == l2 => {
+            match (r1, r2, cmp) {
+                (Operand::Value { value: v1 }, Operand::Value { value: v2 }, CmpOp::Eq) => v1 != v2,
+                (_, _, CmpOp::Ne) => r1 == r2,
+                _ => false,
+            }
+        }
+        (Cond::Compare { cmp: CmpOp::Eq, left, right: Operand::Value { value } }, Cond::In { left: l2, set }) => {
+            left == l2 && !set.contains(value)
+        }
+        _ => false,
+    }
+}
+
+/// Two rows for the same bearer, action and trigger whose conditions can hold
+/// together but whose deadlines differ.
+fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
+    let mut reported = std::collections::BTreeSet::new();
+    for (i, a) in rows.iter().enumerate() {
+        for b in rows.iter().skip(i + 1) {
+            if a.duty == b.duty || a.bearer != b.bearer || a.action != b.action || a.trigger != b.trigger {
+                continue;
+            }
+            if a.modality != b.modality || a.deadline == b.deadline || a.modality != Modality::Must {
+                continue;
+            }
+            let joint: Vec<Cond> = a.conditions.iter().chain(b.conditions.iter()).cloned().collect();
+            if contradictory(&joint) || !reported.insert((a.duty.clone(), b.duty.clone())) {
+                continue;
+            }
+            let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
+            if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
+                diags.push(
+                    Diagnostic::new(Code::ConflictingRows, format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty))
+                        .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
+                        .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
+                        .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
+                );
+            }
+        }
+    }
+}
