@@ -99,7 +99,11 @@ impl Calendar {
         };
         if let Some((first, last)) = covers {
             if first > last {
-                return Err(TimeError::InvalidCovers { calendar: cal.name, first, last });
+                return Err(TimeError::InvalidCovers {
+                    calendar: cal.name,
+                    first,
+                    last,
+                });
             }
         }
         for d in rest {
@@ -109,7 +113,10 @@ impl Calendar {
         for d in work {
             cal.check_covered(d)?;
             if cal.rest_days.contains(&d) {
-                return Err(TimeError::ConflictingDay { calendar: cal.name, date: d });
+                return Err(TimeError::ConflictingDay {
+                    calendar: cal.name,
+                    date: d,
+                });
             }
             cal.work_days.insert(d);
         }
@@ -153,12 +160,14 @@ impl Calendar {
     /// `Ok(())` if the calendar's data covers `d`'s year.
     pub fn check_covered(&self, d: NaiveDate) -> Result<(), TimeError> {
         match self.covers {
-            Some((first, last)) if !(first..=last).contains(&d.year()) => Err(TimeError::OutsideCalendar {
-                calendar: self.name.clone(),
-                date: d,
-                first,
-                last,
-            }),
+            Some((first, last)) if !(first..=last).contains(&d.year()) => {
+                Err(TimeError::OutsideCalendar {
+                    calendar: self.name.clone(),
+                    date: d,
+                    first,
+                    last,
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -189,12 +198,19 @@ impl Calendar {
     }
 
     /// The first working day at or after `d`, with the rest days passed on the way.
-    pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+    pub(crate) fn working_day_from(
+        &self,
+        d: NaiveDate,
+    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = d;
         let mut passed = Vec::new();
         while self.is_rest_day(day)? {
             if passed.len() >= MAX_REST_RUN as usize {
-                return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: d, searched: MAX_REST_RUN });
+                return Err(TimeError::NoWorkingDay {
+                    calendar: self.name.clone(),
+                    after: d,
+                    searched: MAX_REST_RUN,
+                });
             }
             passed.push(day);
             day = day.succ_opt().ok_or(TimeError::Overflow)?;
@@ -204,7 +220,11 @@ impl Calendar {
 
     /// Counts `n` working days after `start` (which is not counted): the `n`th working day, and
     /// the rest days skipped on the way.
-    pub(crate) fn nth_working_day_after(&self, start: NaiveDate, n: u32) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+    pub(crate) fn nth_working_day_after(
+        &self,
+        start: NaiveDate,
+        n: u32,
+    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = start;
         let mut skipped = Vec::new();
         for _ in 0..n {
@@ -243,7 +263,15 @@ impl TryFrom<CalendarSpec> for Calendar {
     type Error = TimeError;
 
     fn try_from(spec: CalendarSpec) -> Result<Self, Self::Error> {
-        Calendar::new(spec.name, spec.zone, spec.rule, spec.weekend, spec.covers, spec.rest, spec.work)
+        Calendar::new(
+            spec.name,
+            spec.zone,
+            spec.rule,
+            spec.weekend,
+            spec.covers,
+            spec.rest,
+            spec.work,
+        )
     }
 }
 

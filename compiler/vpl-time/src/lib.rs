@@ -33,8 +33,8 @@
 //! # Ok::<(), vpl_time::TimeError>(())
 //! ```
 
-pub mod civil_code;
 mod calendar;
+pub mod civil_code;
 mod deadline;
 mod duration;
 mod error;

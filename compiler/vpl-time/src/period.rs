@@ -25,7 +25,11 @@ pub enum PeriodRule {
 
 impl PeriodRule {
     /// Every rule, in a stable order.
-    pub const ALL: [PeriodRule; 3] = [PeriodRule::CivilCodeCn, PeriodRule::Exact, PeriodRule::Eu118271];
+    pub const ALL: [PeriodRule; 3] = [
+        PeriodRule::CivilCodeCn,
+        PeriodRule::Exact,
+        PeriodRule::Eu118271,
+    ];
 
     /// The canonical name, as in JSON: `civil-code-cn`, `exact`, `eu-1182-71`.
     pub fn as_str(self) -> &'static str {
@@ -102,7 +106,14 @@ pub enum Unit {
 
 impl Unit {
     /// Every unit, in a stable order.
-    pub const ALL: [Unit; 6] = [Unit::Hour, Unit::Day, Unit::WorkingDay, Unit::Week, Unit::Month, Unit::Year];
+    pub const ALL: [Unit; 6] = [
+        Unit::Hour,
+        Unit::Day,
+        Unit::WorkingDay,
+        Unit::Week,
+        Unit::Month,
+        Unit::Year,
+    ];
 
     /// The snake-case name, as in JSON and VPL.
     pub fn as_str(self) -> &'static str {

@@ -1,7 +1,16 @@
 //! Shared fixtures: the real CN calendar (from `tests/data/cn_days.txt`, generated with
 //! `stdlib/calendars/cn.vpl` by `scripts/gen_cn_calendar.py`) and a Brussels calendar.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the fixtures"
+)]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test fixtures: a bad fixture should stop the test loudly"
+)]
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Weekday};
 use vpl_time::{deadline, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
@@ -12,7 +21,11 @@ const CN_DAYS: &str = include_str!("../data/cn_days.txt");
 pub fn cn() -> Calendar {
     let mut rest = Vec::new();
     let mut work = Vec::new();
-    for line in CN_DAYS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in CN_DAYS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let (date, kind) = line.split_once(' ').expect("`DATE KIND` line");
         let date: NaiveDate = date.parse().expect("a date");
         match kind {
@@ -42,7 +55,15 @@ pub fn brussels() -> Calendar {
         PeriodRule::Eu118271,
         vec![Weekday::Sat, Weekday::Sun],
         Some((2024, 2025)),
-        ["2024-04-01", "2024-05-01", "2024-05-09", "2024-12-25", "2024-12-26", "2025-01-01"].map(day),
+        [
+            "2024-04-01",
+            "2024-05-01",
+            "2024-05-09",
+            "2024-12-25",
+            "2024-12-26",
+            "2025-01-01",
+        ]
+        .map(day),
         [],
     )
     .expect("consistent")
@@ -72,7 +93,11 @@ pub fn unit(s: &str) -> Unit {
 /// `deadline` with the period written as "2 day", "5 working_day"…
 pub fn due(cal: &Calendar, start: &str, period: &str) -> Result<Deadline, TimeError> {
     let (n, u) = period.split_once(' ').expect("`N unit`");
-    deadline(cal, &when(start), Period::new(n.parse().expect("a number"), unit(u)))
+    deadline(
+        cal,
+        &when(start),
+        Period::new(n.parse().expect("a number"), unit(u)),
+    )
 }
 
 pub fn days(list: &[&str]) -> Vec<NaiveDate> {
