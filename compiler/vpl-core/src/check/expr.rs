@@ -12,17 +12,19 @@ pub(crate) struct Scope<'s> {
     pub event: Option<&'s str>,
     /// The role of the actor a duty binds.
     pub bearer: Option<&'s str>,
+    /// Inside a duty (whose bearer may have failed to resolve, already reported).
+    pub in_duty: bool,
 }
 
 impl<'s> Scope<'s> {
     pub fn condition(bearer: Option<&'s str>) -> Self {
-        Scope { event: None, bearer }
+        Scope { event: None, bearer, in_duty: true }
     }
     pub fn filter(event: &'s str, bearer: Option<&'s str>) -> Self {
-        Scope { event: Some(event), bearer }
+        Scope { event: Some(event), bearer, in_duty: true }
     }
     pub fn penalty() -> Self {
-        Scope { event: None, bearer: None }
+        Scope { event: None, bearer: None, in_duty: false }
     }
 }
 
@@ -191,10 +193,13 @@ impl<'a> Checker<'a> {
                     return None;
                 }
                 let Some(role) = scope.bearer else {
+                    if scope.in_duty {
+                        return None; // the unknown bearer is reported already
+                    }
                     self.error(
                         Diagnostic::new(Code::UnknownName, "`bearer` is not known here")
                             .primary(base.span, "no duty binds an actor here")
-                            .help("`bearer` may be used in a duty's `when`, `unless` and filters"),
+                            .help("`bearer` may be used in a duty's `when`, `unless` and filters, not in penalties"),
                     );
                     return None;
                 };

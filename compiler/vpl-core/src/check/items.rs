@@ -614,7 +614,7 @@ impl<'a> Checker<'a> {
             }
             None => false,
         };
-        let bearer_name = bearer_ok.then(|| bearer.node.as_str());
+        let bearer_name = bearer_ok.then_some(bearer.node.as_str());
         let modality_t = match modality.node {
             ast::Modality::Must => Modality::Must,
             ast::Modality::MustNot => Modality::MustNot,
@@ -629,12 +629,8 @@ impl<'a> Checker<'a> {
                 trigger = self.event_pattern(t, bearer_name, Actor::Bearer);
             }
             if let Some(t) = timing {
-                deadline = self.timing(t, bearer_name)?;
-                let fits = match (modality_t, &t.node) {
-                    (Modality::Must, _) => true,
-                    (Modality::MustNot, Timing::Before(_)) => true,
-                    _ => false,
-                };
+                deadline = self.timing(t, bearer_name).unwrap_or(Deadline::None);
+                let fits = matches!((modality_t, &t.node), (Modality::Must, _) | (Modality::MustNot, Timing::Before(_)));
                 if !fits {
                     self.error(
                         Diagnostic::new(Code::DeadlineModality, format!("`{}` does not take this deadline", modality_t.as_str()))

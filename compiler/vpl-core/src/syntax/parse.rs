@@ -98,9 +98,11 @@ fn missing(span: Span, what: &str) -> Diagnostic {
 }
 
 impl Cx {
+    /// The pair's span without the whitespace and comments pest's
+    /// optional groups leave at its end.
     pub fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, s.start(), s.start() + trimmed_len(pair.as_str()))
     }
 
     /// The next inner pair, which the grammar guarantees.
@@ -631,6 +633,37 @@ impl Cx {
         }
         Ok(Spanned::new(DateSpan { first: first.node, last: last.node }, span))
     }
+}
+
+/// Length of `s` without trailing whitespace and `//` comments.
+pub(crate) fn trimmed_len(s: &str) -> usize {
+    let mut end = s.trim_end().len();
+    loop {
+        let body = s.get(..end).unwrap_or("");
+        let line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let line = body.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(c) => end = body.get(..line_start + c).unwrap_or("").trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, outside strings.
+pub(crate) fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The formatter prints one `rest` and one `work` line per year; remember only

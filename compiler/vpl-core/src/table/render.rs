@@ -75,18 +75,23 @@ pub fn value_words(v: &Value) -> String {
 
 /// `100,000 CNY`
 pub fn money_words(m: &Money) -> String {
-    let digits = m.amount.unsigned_abs().to_string();
+    format!("{} {}", group_digits(m.amount, ','), m.currency)
+}
+
+/// `1000000` → `1,000,000` (with `sep`).
+pub fn group_digits(n: i64, sep: char) -> String {
+    let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
         }
         out.push(c);
     }
-    if m.amount < 0 {
+    if n < 0 {
         out.insert(0, '-');
     }
-    format!("{out} {}", m.currency)
+    out
 }
 
 fn conditions_words(r: &Row) -> String {

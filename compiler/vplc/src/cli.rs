@@ -1,0 +1,107 @@
+//! The command line, as clap sees it. Subcommands and flags are a public
+//! contract (see docs/cli.md): extend, don't rename.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vplc",
+    version,
+    about = "The VPL compiler: type-checks vulnerability-law policies, lowers them to decision tables, checks cases against them.",
+    after_help = "POLICY is a path to a .vpl file or the id of a bundled instrument (see `vplc table --list`).\n\nExit codes: 0 success; 1 findings (fmt --check: files would change); 2 bad usage or bad input."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// How to print diagnostics: rich with source snippets, one plain line each, or JSON lines.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    pub error_format: ErrorFormat,
+    /// When to use colour; `auto` honours NO_COLOR and whether stderr is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+    /// Treat warnings as errors (exit 2 when any is reported).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Plain,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile a policy to its decision table, as JSON.
+    Compile {
+        /// Path to a .vpl file, or a bundled instrument id.
+        policy: String,
+        /// Write the table here (atomically) instead of to standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print a policy's decision table.
+    Table {
+        /// Path to a .vpl file, or a bundled instrument id.
+        #[arg(required_unless_present = "list")]
+        policy: Option<String>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+        /// List the bundled instruments and exit.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Format .vpl files in place in the canonical layout.
+    Fmt {
+        /// Files or directories (searched for .vpl files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the long description of a diagnostic code.
+    Explain {
+        /// A code such as E0101 or W0001; `--list` for all.
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its title.
+        #[arg(long)]
+        list: bool,
+    },
+    /// Print a JSON Schema of one of vplc's JSON formats.
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The decision table (`vplc compile`).
+    Table,
+    /// Diagnostics (`--error-format json`).
+    Diagnostic,
+}
