@@ -218,6 +218,35 @@ impl Calendar {
         Ok((day, passed))
     }
 
+    /// Counts `n` working days before `end` (which is not counted): the `n`th working day
+    /// back, and the rest days skipped on the way (in date order).
+    pub(crate) fn nth_working_day_before(
+        &self,
+        end: NaiveDate,
+        n: u32,
+    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+        let mut day = end;
+        let mut skipped = Vec::new();
+        for _ in 0..n {
+            let mut run = 0;
+            day = day.pred_opt().ok_or(TimeError::Overflow)?;
+            while self.is_rest_day(day)? {
+                run += 1;
+                if run > MAX_REST_RUN {
+                    return Err(TimeError::NoWorkingDay {
+                        calendar: self.name.clone(),
+                        after: end,
+                        searched: MAX_REST_RUN,
+                    });
+                }
+                skipped.push(day);
+                day = day.pred_opt().ok_or(TimeError::Overflow)?;
+            }
+        }
+        skipped.reverse();
+        Ok((day, skipped))
+    }
+
     /// Counts `n` working days after `start` (which is not counted): the `n`th working day, and
     /// the rest days skipped on the way.
     pub(crate) fn nth_working_day_after(

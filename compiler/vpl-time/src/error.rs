@@ -64,11 +64,11 @@ pub enum TimeError {
     },
 
     /// Searching for the next working day found none: the calendar rests every day.
-    #[error("calendar `{calendar}` has no working day in the {searched} days after {after}")]
+    #[error("calendar `{calendar}` has no working day within {searched} days of {after}")]
     NoWorkingDay {
         /// The calendar's name.
         calendar: String,
-        /// Where the search started.
+        /// Where the search started (it runs forwards, or backwards for a period counted back).
         after: NaiveDate,
         /// How many days were searched.
         searched: u32,

@@ -11,6 +11,9 @@
 //! - [`exact`] — plain elapsed time (`exact`);
 //! - [`eu`] — Regulation (EEC, Euratom) No 1182/71 (`eu-1182-71`).
 //!
+//! Periods counted backwards from an event ("30 days before publishing") go through
+//! [`deadline_before`], which documents the reading it takes.
+//!
 //! Each module documents the readings it takes where the law leaves room; `docs/time.md`
 //! gathers them with worked examples.
 //!
@@ -33,6 +36,7 @@
 //! # Ok::<(), vpl_time::TimeError>(())
 //! ```
 
+mod before;
 mod calendar;
 pub mod civil_code;
 mod deadline;
@@ -43,6 +47,7 @@ pub mod exact;
 mod period;
 mod when;
 
+pub use before::{deadline_before, deadline_before_under};
 pub use calendar::{Calendar, CalendarSpec, DayKind};
 pub use deadline::{deadline, deadline_under, Deadline, Timing};
 pub use duration::{elapsed, format_duration_human};

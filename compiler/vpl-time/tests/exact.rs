@@ -31,8 +31,7 @@ fn exact_periods() {
         } else {
             brussels_plain(PeriodRule::Exact)
         };
-        let (n, u) = period.split_once(' ').unwrap();
-        let p = Period::new(n.parse().unwrap(), unit(u));
+        let p = common::period(period);
         let d = deadline_under(PeriodRule::Exact, &cal, &when(start), p)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.rule, PeriodRule::Exact);

@@ -90,14 +90,15 @@ pub fn unit(s: &str) -> Unit {
     s.parse().unwrap_or_else(|e| panic!("bad unit {s}: {e}"))
 }
 
+/// A period written as "2 day", "5 working_day"…
+pub fn period(s: &str) -> Period {
+    let (n, u) = s.split_once(' ').expect("`N unit`");
+    Period::new(n.parse().expect("a number"), unit(u))
+}
+
 /// `deadline` with the period written as "2 day", "5 working_day"…
-pub fn due(cal: &Calendar, start: &str, period: &str) -> Result<Deadline, TimeError> {
-    let (n, u) = period.split_once(' ').expect("`N unit`");
-    deadline(
-        cal,
-        &when(start),
-        Period::new(n.parse().expect("a number"), unit(u)),
-    )
+pub fn due(cal: &Calendar, start: &str, p: &str) -> Result<Deadline, TimeError> {
+    deadline(cal, &when(start), period(p))
 }
 
 pub fn days(list: &[&str]) -> Vec<NaiveDate> {
