@@ -24,27 +24,16 @@
 
 use chrono::{DateTime, FixedOffset, Months, NaiveDate, TimeDelta};
 
-use crate::deadline::{
-    describe_start, fmt_day, fmt_days, fmt_instant, midnight_after, months_in, whole_day_ambiguity,
-};
+use crate::deadline::{describe_start, fmt_day, fmt_days, fmt_instant, midnight_after, months_in, whole_day_ambiguity};
 use crate::{resolve_local, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 /// By when an act must be done to come `period` before `event`, under the calendar's rule.
-pub fn deadline_before(
-    cal: &Calendar,
-    event: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub fn deadline_before(cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
     deadline_before_under(cal.rule, cal, event, period)
 }
 
 /// Like [`deadline_before`], under `rule` instead of the calendar's own.
-pub fn deadline_before_under(
-    rule: PeriodRule,
-    cal: &Calendar,
-    event: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub fn deadline_before_under(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
     if period.amount == 0 {
         return Err(TimeError::ZeroPeriod);
     }
@@ -56,12 +45,7 @@ pub fn deadline_before_under(
     }
 }
 
-fn days_back(
-    rule: PeriodRule,
-    cal: &Calendar,
-    event: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+fn days_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
     let event_day = event.day_in(cal.zone);
     let runs_from = event.instant_in(cal.zone)?;
     let mut steps = vec![format!(
@@ -71,9 +55,7 @@ fn days_back(
     )];
     let mut extended_over = Vec::new();
     let latest = match (period.unit, months_in(period)?) {
-        (_, Some(months)) => event_day
-            .checked_sub_months(Months::new(months))
-            .ok_or(TimeError::Overflow)?,
+        (_, Some(months)) => event_day.checked_sub_months(Months::new(months)).ok_or(TimeError::Overflow)?,
         (Unit::WorkingDay, None) => {
             let (day, skipped) = cal.nth_working_day_before(event_day, period.amount)?;
             extended_over = skipped;
@@ -81,25 +63,17 @@ fn days_back(
         }
         (unit, None) => {
             let days = u64::from(period.amount) * if unit == Unit::Week { 7 } else { 1 };
-            event_day
-                .checked_sub_days(chrono::Days::new(days))
-                .ok_or(TimeError::Overflow)?
+            event_day.checked_sub_days(chrono::Days::new(days)).ok_or(TimeError::Overflow)?
         }
     };
-    let skipping = if extended_over.is_empty() {
-        String::new()
-    } else {
-        format!(", skipping rest days {}", fmt_days(&extended_over))
-    };
+    let skipping =
+        if extended_over.is_empty() { String::new() } else { format!(", skipping rest days {}", fmt_days(&extended_over)) };
     steps.push(format!(
         "{period} back{skipping} → the latest day for the act is {} (no rest-day adjustment for a period counted backwards)",
         fmt_day(latest)
     ));
     let due = midnight_after(cal.zone, latest)?;
-    steps.push(format!(
-        "the act must be done by {latest} 24:00 → due {}",
-        fmt_instant(&due)
-    ));
+    steps.push(format!("the act must be done by {latest} 24:00 → due {}", fmt_instant(&due)));
     Ok(Deadline {
         rule,
         period,
@@ -113,31 +87,20 @@ fn days_back(
     })
 }
 
-fn elapsed_back(
-    rule: PeriodRule,
-    cal: &Calendar,
-    event: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+fn elapsed_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
     let runs_from = event.instant_in(cal.zone)?;
-    let mut steps = vec![format!(
-        "{}; counted back as elapsed time",
-        describe_start(cal, event)?.replacen("start", "event", 1)
-    )];
+    let mut steps = vec![format!("{}; counted back as elapsed time", describe_start(cal, event)?.replacen("start", "event", 1))];
     let mut last_day: Option<NaiveDate> = None;
     let mut extended_over = Vec::new();
     let amount = u64::from(period.amount);
     let due = match (period.unit, months_in(period)?) {
         (_, Some(months)) => {
             let local = runs_from.naive_local();
-            let back = local
-                .checked_sub_months(Months::new(months))
-                .ok_or(TimeError::Overflow)?;
+            let back = local.checked_sub_months(Months::new(months)).ok_or(TimeError::Overflow)?;
             resolve_local(cal.zone, back)?.fixed_offset()
         }
         (Unit::WorkingDay, None) => {
-            let (day, skipped) =
-                cal.nth_working_day_before(runs_from.date_naive(), period.amount)?;
+            let (day, skipped) = cal.nth_working_day_before(runs_from.date_naive(), period.amount)?;
             last_day = Some(day);
             extended_over = skipped;
             resolve_local(cal.zone, day.and_time(runs_from.time()))?.fixed_offset()
@@ -153,10 +116,7 @@ fn elapsed_back(
             add_hours_signed(cal, runs_from, -hours)?
         }
     };
-    steps.push(format!(
-        "{period} back → the act must be done before {}",
-        fmt_instant(&due)
-    ));
+    steps.push(format!("{period} back → the act must be done before {}", fmt_instant(&due)));
     Ok(Deadline {
         rule,
         period,
@@ -171,11 +131,7 @@ fn elapsed_back(
 }
 
 /// `t` moved by a signed number of real hours, expressed in the calendar's zone.
-fn add_hours_signed(
-    cal: &Calendar,
-    t: DateTime<FixedOffset>,
-    hours: i64,
-) -> Result<DateTime<FixedOffset>, TimeError> {
+fn add_hours_signed(cal: &Calendar, t: DateTime<FixedOffset>, hours: i64) -> Result<DateTime<FixedOffset>, TimeError> {
     let delta = TimeDelta::try_hours(hours).ok_or(TimeError::Overflow)?;
     let end = t.checked_add_signed(delta).ok_or(TimeError::Overflow)?;
     Ok(end.with_timezone(&cal.zone).fixed_offset())

@@ -88,22 +88,11 @@ impl Calendar {
         let mut weekend = weekend;
         weekend.sort_by_key(|w| w.num_days_from_monday());
         weekend.dedup();
-        let mut cal = Calendar {
-            name: name.into(),
-            zone,
-            rule,
-            weekend,
-            rest_days: BTreeSet::new(),
-            work_days: BTreeSet::new(),
-            covers,
-        };
+        let mut cal =
+            Calendar { name: name.into(), zone, rule, weekend, rest_days: BTreeSet::new(), work_days: BTreeSet::new(), covers };
         if let Some((first, last)) = covers {
             if first > last {
-                return Err(TimeError::InvalidCovers {
-                    calendar: cal.name,
-                    first,
-                    last,
-                });
+                return Err(TimeError::InvalidCovers { calendar: cal.name, first, last });
             }
         }
         for d in rest {
@@ -113,10 +102,7 @@ impl Calendar {
         for d in work {
             cal.check_covered(d)?;
             if cal.rest_days.contains(&d) {
-                return Err(TimeError::ConflictingDay {
-                    calendar: cal.name,
-                    date: d,
-                });
+                return Err(TimeError::ConflictingDay { calendar: cal.name, date: d });
             }
             cal.work_days.insert(d);
         }
@@ -161,12 +147,7 @@ impl Calendar {
     pub fn check_covered(&self, d: NaiveDate) -> Result<(), TimeError> {
         match self.covers {
             Some((first, last)) if !(first..=last).contains(&d.year()) => {
-                Err(TimeError::OutsideCalendar {
-                    calendar: self.name.clone(),
-                    date: d,
-                    first,
-                    last,
-                })
+                Err(TimeError::OutsideCalendar { calendar: self.name.clone(), date: d, first, last })
             }
             _ => Ok(()),
         }
@@ -198,19 +179,12 @@ impl Calendar {
     }
 
     /// The first working day at or after `d`, with the rest days passed on the way.
-    pub(crate) fn working_day_from(
-        &self,
-        d: NaiveDate,
-    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+    pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = d;
         let mut passed = Vec::new();
         while self.is_rest_day(day)? {
             if passed.len() >= MAX_REST_RUN as usize {
-                return Err(TimeError::NoWorkingDay {
-                    calendar: self.name.clone(),
-                    after: d,
-                    searched: MAX_REST_RUN,
-                });
+                return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: d, searched: MAX_REST_RUN });
             }
             passed.push(day);
             day = day.succ_opt().ok_or(TimeError::Overflow)?;
@@ -220,11 +194,7 @@ impl Calendar {
 
     /// Counts `n` working days before `end` (which is not counted): the `n`th working day
     /// back, and the rest days skipped on the way (in date order).
-    pub(crate) fn nth_working_day_before(
-        &self,
-        end: NaiveDate,
-        n: u32,
-    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+    pub(crate) fn nth_working_day_before(&self, end: NaiveDate, n: u32) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = end;
         let mut skipped = Vec::new();
         for _ in 0..n {
@@ -233,11 +203,7 @@ impl Calendar {
             while self.is_rest_day(day)? {
                 run += 1;
                 if run > MAX_REST_RUN {
-                    return Err(TimeError::NoWorkingDay {
-                        calendar: self.name.clone(),
-                        after: end,
-                        searched: MAX_REST_RUN,
-                    });
+                    return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: end, searched: MAX_REST_RUN });
                 }
                 skipped.push(day);
                 day = day.pred_opt().ok_or(TimeError::Overflow)?;
@@ -249,11 +215,7 @@ impl Calendar {
 
     /// Counts `n` working days after `start` (which is not counted): the `n`th working day, and
     /// the rest days skipped on the way.
-    pub(crate) fn nth_working_day_after(
-        &self,
-        start: NaiveDate,
-        n: u32,
-    ) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
+    pub(crate) fn nth_working_day_after(&self, start: NaiveDate, n: u32) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = start;
         let mut skipped = Vec::new();
         for _ in 0..n {
@@ -268,6 +230,7 @@ impl Calendar {
 
 /// The data form of a [`Calendar`], as serialised: every field public, not yet checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CalendarSpec {
     /// The calendar's name.
     pub name: String,
@@ -292,15 +255,7 @@ impl TryFrom<CalendarSpec> for Calendar {
     type Error = TimeError;
 
     fn try_from(spec: CalendarSpec) -> Result<Self, Self::Error> {
-        Calendar::new(
-            spec.name,
-            spec.zone,
-            spec.rule,
-            spec.weekend,
-            spec.covers,
-            spec.rest,
-            spec.work,
-        )
+        Calendar::new(spec.name, spec.zone, spec.rule, spec.weekend, spec.covers, spec.rest, spec.work)
     }
 }
 

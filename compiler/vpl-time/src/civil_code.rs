@@ -45,18 +45,14 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::deadline::{
-    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days,
-    fmt_instant, midnight_after, months_in, whole_day_ambiguity,
+    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, midnight_after,
+    months_in, whole_day_ambiguity,
 };
 use crate::{Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 const RULE: PeriodRule = PeriodRule::CivilCodeCn;
 
-pub(crate) fn deadline(
-    cal: &Calendar,
-    start: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     match period.unit {
         Unit::Hour => hours(cal, start, period),
         Unit::WorkingDay => working_days(cal, start, period),
@@ -68,11 +64,7 @@ pub(crate) fn deadline(
 fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     let runs_from = start.instant_in(cal.zone)?;
     let due = add_hours(cal.zone, runs_from, u64::from(period.amount))?;
-    let from_midnight = if start.is_whole_day() {
-        ", here 00:00 of that day"
-    } else {
-        ""
-    };
+    let from_midnight = if start.is_whole_day() { ", here 00:00 of that day" } else { "" };
     let steps = vec![
         format!(
             "{}; an hour period runs from the stated time{from_midnight} (Civil Code art. 201 ¶2)",
@@ -128,10 +120,7 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
             };
             let nominal = add_days(start_day, days)?;
             steps.push(match period.unit {
-                Unit::Week => format!(
-                    "{period}, read as {days} days → nominal last day {}",
-                    fmt_day(nominal)
-                ),
+                Unit::Week => format!("{period}, read as {days} days → nominal last day {}", fmt_day(nominal)),
                 _ => format!("{period} → nominal last day {}", fmt_day(nominal)),
             });
             nominal
@@ -139,13 +128,7 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
     };
 
     let (last, extended_over) = cal.working_day_from(nominal)?;
-    steps.push(describe_last_day(
-        cal,
-        nominal,
-        last,
-        &extended_over,
-        "Civil Code art. 203 ¶1",
-    )?);
+    steps.push(describe_last_day(cal, nominal, last, &extended_over, "Civil Code art. 203 ¶1")?);
     let due = midnight_after(cal.zone, last)?;
     steps.push(end_step(last, &due));
     Ok(Deadline {
@@ -194,11 +177,7 @@ fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline
     })
 }
 
-fn starting_day_step(
-    cal: &Calendar,
-    start: &When,
-    start_day: NaiveDate,
-) -> Result<String, TimeError> {
+fn starting_day_step(cal: &Calendar, start: &When, start_day: NaiveDate) -> Result<String, TimeError> {
     let first = add_days(start_day, 1)?;
     Ok(format!(
         "{}; starting day {start_day} not counted, the period runs from {first} (Civil Code art. 201 ¶1)",

@@ -5,9 +5,7 @@ use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelt
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    civil_code, eu, exact, resolve_local, Calendar, Period, PeriodRule, TimeError, Unit, When,
-};
+use crate::{civil_code, eu, exact, resolve_local, Calendar, Period, PeriodRule, TimeError, Unit, When};
 
 /// The end of a period, and how it was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,9 +74,7 @@ impl Deadline {
                 if ends <= self.due {
                     Ok(Timing::InTime)
                 } else if begins >= self.due {
-                    Ok(Timing::Late {
-                        by: begins - self.due,
-                    })
+                    Ok(Timing::Late { by: begins - self.due })
                 } else {
                     Ok(Timing::Unclear {
                         reason: format!(
@@ -103,12 +99,7 @@ pub fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<Deadline
 }
 
 /// Like [`deadline`], under `rule` instead of the calendar's own (a duty may name its rule).
-pub fn deadline_under(
-    rule: PeriodRule,
-    cal: &Calendar,
-    start: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub fn deadline_under(rule: PeriodRule, cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     if period.amount == 0 {
         return Err(TimeError::ZeroPeriod);
     }
@@ -133,11 +124,7 @@ pub(crate) fn add_days(d: NaiveDate, n: u64) -> Result<NaiveDate, TimeError> {
 pub(crate) fn months_in(period: Period) -> Result<Option<u32>, TimeError> {
     match period.unit {
         Unit::Month => Ok(Some(period.amount)),
-        Unit::Year => period
-            .amount
-            .checked_mul(12)
-            .map(Some)
-            .ok_or(TimeError::Overflow),
+        Unit::Year => period.amount.checked_mul(12).map(Some).ok_or(TimeError::Overflow),
         _ => Ok(None),
     }
 }
@@ -145,8 +132,7 @@ pub(crate) fn months_in(period: Period) -> Result<Option<u32>, TimeError> {
 /// `d` plus `months` months, on the same day of the month or, where that month is shorter,
 /// on its last day (Jan 31 + 1 month = Feb 28 or 29).
 pub(crate) fn add_months_clamped(d: NaiveDate, months: u32) -> Result<NaiveDate, TimeError> {
-    d.checked_add_months(Months::new(months))
-        .ok_or(TimeError::Overflow)
+    d.checked_add_months(Months::new(months)).ok_or(TimeError::Overflow)
 }
 
 /// The instant the day after `d` begins in `zone` (24:00 of `d`), with the zone's offset.
@@ -156,11 +142,7 @@ pub(crate) fn midnight_after(zone: Tz, d: NaiveDate) -> Result<DateTime<FixedOff
 }
 
 /// `t` plus a number of real hours, expressed in `zone`.
-pub(crate) fn add_hours(
-    zone: Tz,
-    t: DateTime<FixedOffset>,
-    hours: u64,
-) -> Result<DateTime<FixedOffset>, TimeError> {
+pub(crate) fn add_hours(zone: Tz, t: DateTime<FixedOffset>, hours: u64) -> Result<DateTime<FixedOffset>, TimeError> {
     let hours = i64::try_from(hours).map_err(|_| TimeError::Overflow)?;
     let delta = TimeDelta::try_hours(hours).ok_or(TimeError::Overflow)?;
     let end = t.checked_add_signed(delta).ok_or(TimeError::Overflow)?;
@@ -190,16 +172,7 @@ pub(crate) fn fmt_days(days: &[NaiveDate]) -> String {
             _ => runs.push((d, d)),
         }
     }
-    runs.iter()
-        .map(|(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}..{b}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    runs.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..{b}") }).collect::<Vec<_>>().join(", ")
 }
 
 /// How the start was given, for the first step: the instant in its own offset and, when that
@@ -211,19 +184,10 @@ pub(crate) fn describe_start(cal: &Calendar, start: &When) -> Result<String, Tim
             if local.offset() == t.offset() {
                 format!("start {} ({})", fmt_instant(t), cal.zone.name())
             } else {
-                format!(
-                    "start {} = {} ({})",
-                    fmt_instant(t),
-                    fmt_instant(&local),
-                    cal.zone.name()
-                )
+                format!("start {} = {} ({})", fmt_instant(t), fmt_instant(&local), cal.zone.name())
             }
         }
-        When::Day(d) => format!(
-            "start on {}, a whole day with no time given ({})",
-            fmt_day(*d),
-            cal.zone.name()
-        ),
+        When::Day(d) => format!("start on {}, a whole day with no time given ({})", fmt_day(*d), cal.zone.name()),
     })
 }
 
@@ -255,11 +219,7 @@ pub(crate) fn describe_last_day(
             "{} is {}; {} {} → the period ends on the next working day, {} ({rule_cite})",
             fmt_day(nominal),
             kind.describe(),
-            if extended_over.len() == 1 {
-                "rest day"
-            } else {
-                "rest days"
-            },
+            if extended_over.len() == 1 { "rest day" } else { "rest days" },
             fmt_days(extended_over),
             fmt_day(last)
         )

@@ -28,18 +28,9 @@ pub fn format_duration_human(d: TimeDelta) -> String {
     let negative = d < TimeDelta::zero();
     let abs = d.abs();
     let secs = abs.num_seconds();
-    let (days, hours, minutes, seconds) = (
-        secs / 86_400,
-        secs % 86_400 / 3_600,
-        secs % 3_600 / 60,
-        secs % 60,
-    );
+    let (days, hours, minutes, seconds) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60, secs % 60);
     let mut parts = Vec::new();
-    for (n, one, many) in [
-        (days, "day", "days"),
-        (hours, "hour", "hours"),
-        (minutes, "minute", "minutes"),
-    ] {
+    for (n, one, many) in [(days, "day", "days"), (hours, "hour", "hours"), (minutes, "minute", "minutes")] {
         if n > 0 {
             parts.push(format!("{n} {}", if n == 1 { one } else { many }));
         }
@@ -47,10 +38,7 @@ pub fn format_duration_human(d: TimeDelta) -> String {
     let words = if !parts.is_empty() {
         parts.join(" ")
     } else if seconds > 0 {
-        format!(
-            "{seconds} {}",
-            if seconds == 1 { "second" } else { "seconds" }
-        )
+        format!("{seconds} {}", if seconds == 1 { "second" } else { "seconds" })
     } else if abs > TimeDelta::zero() {
         "less than a second".to_owned()
     } else {

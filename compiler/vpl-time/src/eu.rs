@@ -45,18 +45,14 @@
 use chrono::{Datelike, NaiveDate, TimeDelta, Timelike};
 
 use crate::deadline::{
-    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days,
-    fmt_instant, midnight_after, months_in, whole_day_ambiguity,
+    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, midnight_after,
+    months_in, whole_day_ambiguity,
 };
 use crate::{Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 const RULE: PeriodRule = PeriodRule::Eu118271;
 
-pub(crate) fn deadline(
-    cal: &Calendar,
-    start: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     match period.unit {
         Unit::Hour => hours(cal, start, period),
         Unit::WorkingDay => working_days(cal, start, period),
@@ -70,9 +66,7 @@ fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeE
     let local = event.naive_local();
     let into_hour = TimeDelta::seconds(i64::from(local.minute() * 60 + local.second()))
         + TimeDelta::nanoseconds(i64::from(local.nanosecond()));
-    let hour_began = event
-        .checked_sub_signed(into_hour)
-        .ok_or(TimeError::Overflow)?;
+    let hour_began = event.checked_sub_signed(into_hour).ok_or(TimeError::Overflow)?;
     let runs_from = add_hours(cal.zone, hour_began, 1)?;
     let due = add_hours(cal.zone, runs_from, u64::from(period.amount))?;
     let steps = vec![
@@ -131,22 +125,13 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
         }
         (_, None) => {
             let nominal = add_days(event_day, u64::from(period.amount))?;
-            steps.push(format!(
-                "{period} → last day {} (art. 3(2)(b))",
-                fmt_day(nominal)
-            ));
+            steps.push(format!("{period} → last day {} (art. 3(2)(b))", fmt_day(nominal)));
             nominal
         }
     };
 
     let (mut last, mut extended_over) = cal.working_day_from(nominal)?;
-    steps.push(describe_last_day(
-        cal,
-        nominal,
-        last,
-        &extended_over,
-        "Reg. 1182/71 art. 3(4)",
-    )?);
+    steps.push(describe_last_day(cal, nominal, last, &extended_over, "Reg. 1182/71 art. 3(4)")?);
 
     let two_days_or_more = !(period.unit == Unit::Day && period.amount < 2);
     if two_days_or_more {
@@ -214,12 +199,7 @@ fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline
 }
 
 /// How many working days `from..=to` holds, counting no further than `enough`.
-fn working_days_between(
-    cal: &Calendar,
-    from: NaiveDate,
-    to: NaiveDate,
-    enough: u32,
-) -> Result<u32, TimeError> {
+fn working_days_between(cal: &Calendar, from: NaiveDate, to: NaiveDate, enough: u32) -> Result<u32, TimeError> {
     let mut count = 0;
     let mut day = from;
     while day <= to && count < enough {
@@ -231,12 +211,7 @@ fn working_days_between(
     Ok(count)
 }
 
-fn first_day_step(
-    cal: &Calendar,
-    start: &When,
-    event_day: NaiveDate,
-    first_day: NaiveDate,
-) -> Result<String, TimeError> {
+fn first_day_step(cal: &Calendar, start: &When, event_day: NaiveDate, first_day: NaiveDate) -> Result<String, TimeError> {
     Ok(format!(
         "{}; the day of the event, {event_day}, is not counted: the period starts at the beginning of {first_day} \
          (Reg. 1182/71 art. 3(1), 3(2)(b))",
@@ -245,8 +220,5 @@ fn first_day_step(
 }
 
 fn end_step(last: NaiveDate, due: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    format!(
-        "the period ends with the expiry of the last hour of {last} → due {} (art. 3(2))",
-        fmt_instant(due)
-    )
+    format!("the period ends with the expiry of the last hour of {last} → due {} (art. 3(2))", fmt_instant(due))
 }

@@ -18,17 +18,10 @@
 
 use chrono::{Months, Timelike};
 
-use crate::deadline::{
-    add_days, add_hours, describe_start, fmt_day, fmt_days, fmt_instant, months_in,
-    whole_day_ambiguity,
-};
+use crate::deadline::{add_days, add_hours, describe_start, fmt_day, fmt_days, fmt_instant, months_in, whole_day_ambiguity};
 use crate::{resolve_local, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
-pub(crate) fn deadline(
-    cal: &Calendar,
-    start: &When,
-    period: Period,
-) -> Result<Deadline, TimeError> {
+pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     let runs_from = start.instant_in(cal.zone)?;
     let mut steps = vec![format!(
         "{}; exact rule: plain elapsed time from the start, no starting-day or rest-day rules",
@@ -50,28 +43,19 @@ pub(crate) fn deadline(
             steps.push(if period.unit == Unit::Hour {
                 format!("{period} of elapsed time → due {}", fmt_instant(&due))
             } else {
-                format!(
-                    "{period} = {hours} hours of elapsed time → due {}",
-                    fmt_instant(&due)
-                )
+                format!("{period} = {hours} hours of elapsed time → due {}", fmt_instant(&due))
             });
             due
         }
         Unit::Month | Unit::Year => {
             let months = months_in(period)?.unwrap_or(period.amount);
             let local = runs_from.naive_local();
-            let end_local = local
-                .checked_add_months(Months::new(months))
-                .ok_or(TimeError::Overflow)?;
+            let end_local = local.checked_add_months(Months::new(months)).ok_or(TimeError::Overflow)?;
             let due = resolve_local(cal.zone, end_local)?.fixed_offset();
             let placed = if due.naive_local() == end_local {
                 String::new()
             } else {
-                format!(
-                    ", which {} does not show once; placed at {}",
-                    cal.zone.name(),
-                    fmt_instant(&due)
-                )
+                format!(", which {} does not show once; placed at {}", cal.zone.name(), fmt_instant(&due))
             };
             steps.push(format!(
                 "{period} on the local wall clock: {} → {} (clamped to the month's last day where shorter){placed} → due {}",
@@ -86,11 +70,8 @@ pub(crate) fn deadline(
             let (last, skipped) = cal.nth_working_day_after(start_day, period.amount)?;
             let end_local = last.and_time(runs_from.time());
             let due = resolve_local(cal.zone, end_local)?.fixed_offset();
-            let skipping = if skipped.is_empty() {
-                String::new()
-            } else {
-                format!(", skipping rest days {}", fmt_days(&skipped))
-            };
+            let skipping =
+                if skipped.is_empty() { String::new() } else { format!(", skipping rest days {}", fmt_days(&skipped)) };
             steps.push(format!(
                 "{period} after {}{skipping} → {} at the start's time of day {:02}:{:02} → due {}",
                 fmt_day(start_day),

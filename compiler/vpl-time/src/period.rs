@@ -25,11 +25,7 @@ pub enum PeriodRule {
 
 impl PeriodRule {
     /// Every rule, in a stable order.
-    pub const ALL: [PeriodRule; 3] = [
-        PeriodRule::CivilCodeCn,
-        PeriodRule::Exact,
-        PeriodRule::Eu118271,
-    ];
+    pub const ALL: [PeriodRule; 3] = [PeriodRule::CivilCodeCn, PeriodRule::Exact, PeriodRule::Eu118271];
 
     /// The canonical name, as in JSON: `civil-code-cn`, `exact`, `eu-1182-71`.
     pub fn as_str(self) -> &'static str {
@@ -106,14 +102,7 @@ pub enum Unit {
 
 impl Unit {
     /// Every unit, in a stable order.
-    pub const ALL: [Unit; 6] = [
-        Unit::Hour,
-        Unit::Day,
-        Unit::WorkingDay,
-        Unit::Week,
-        Unit::Month,
-        Unit::Year,
-    ];
+    pub const ALL: [Unit; 6] = [Unit::Hour, Unit::Day, Unit::WorkingDay, Unit::Week, Unit::Month, Unit::Year];
 
     /// The snake-case name, as in JSON and VPL.
     pub fn as_str(self) -> &'static str {
@@ -161,10 +150,7 @@ impl FromStr for Unit {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         let singular = norm.strip_suffix('s').unwrap_or(&norm);
-        Unit::ALL
-            .into_iter()
-            .find(|u| u.as_str() == singular)
-            .ok_or_else(|| TimeError::UnknownUnit(s.to_owned()))
+        Unit::ALL.into_iter().find(|u| u.as_str() == singular).ok_or_else(|| TimeError::UnknownUnit(s.to_owned()))
     }
 }
 

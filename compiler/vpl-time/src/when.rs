@@ -3,10 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
-    Utc,
-};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -70,9 +67,7 @@ impl FromStr for When {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(When::At(t));
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(When::Day)
-            .map_err(|_| TimeError::InvalidWhen(s.to_owned()))
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map(When::Day).map_err(|_| TimeError::InvalidWhen(s.to_owned()))
     }
 }
 
@@ -123,18 +118,11 @@ pub fn resolve_local(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Tz>, Tim
 /// the 72 hours around it (offsets are well under 36 hours, and wall-clock time only moves
 /// forward there except at a turn-back, which leaves a crossing point all the same).
 fn first_instant_reaching(zone: Tz, local: NaiveDateTime) -> Result<DateTime<Tz>, TimeError> {
-    let unplaceable = || TimeError::AmbiguousLocalTime {
-        local,
-        zone: zone.name().to_owned(),
-    };
+    let unplaceable = || TimeError::AmbiguousLocalTime { local, zone: zone.name().to_owned() };
     let wall = |u: DateTime<Utc>| u.with_timezone(&zone).naive_local();
     let base = local.and_utc();
-    let mut lo = base
-        .checked_sub_signed(TimeDelta::hours(36))
-        .ok_or_else(unplaceable)?;
-    let mut hi = base
-        .checked_add_signed(TimeDelta::hours(36))
-        .ok_or_else(unplaceable)?;
+    let mut lo = base.checked_sub_signed(TimeDelta::hours(36)).ok_or_else(unplaceable)?;
+    let mut hi = base.checked_add_signed(TimeDelta::hours(36)).ok_or_else(unplaceable)?;
     if !(wall(lo) < local && wall(hi) >= local) {
         return Err(unplaceable());
     }

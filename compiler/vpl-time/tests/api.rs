@@ -5,8 +5,7 @@ mod common;
 use chrono::{NaiveDate, TimeDelta, Weekday};
 use common::*;
 use vpl_time::{
-    elapsed, format_duration_human, resolve_local, Calendar, DayKind, Period, PeriodRule,
-    TimeError, Timing, Unit, When,
+    elapsed, format_duration_human, resolve_local, Calendar, DayKind, Period, PeriodRule, TimeError, Timing, Unit, When,
 };
 
 #[test]
@@ -20,21 +19,14 @@ fn period_rules_parse_from_names_and_identifiers() {
     ] {
         assert_eq!(text.parse::<PeriodRule>(), Ok(rule), "{text}");
     }
-    assert_eq!(
-        "civil code".parse::<PeriodRule>(),
-        Err(TimeError::UnknownRule("civil code".into()))
-    );
+    assert_eq!("civil code".parse::<PeriodRule>(), Err(TimeError::UnknownRule("civil code".into())));
     for rule in PeriodRule::ALL {
         assert_eq!(rule.to_string().parse::<PeriodRule>(), Ok(rule));
         let json = serde_json::to_string(&rule).unwrap();
         assert_eq!(json, format!("\"{}\"", rule.as_str()));
         assert_eq!(serde_json::from_str::<PeriodRule>(&json).unwrap(), rule);
         let ident = format!("\"{}\"", rule.ident());
-        assert_eq!(
-            serde_json::from_str::<PeriodRule>(&ident).unwrap(),
-            rule,
-            "serde alias {ident}"
-        );
+        assert_eq!(serde_json::from_str::<PeriodRule>(&ident).unwrap(), rule, "serde alias {ident}");
     }
 }
 
@@ -54,18 +46,9 @@ fn units_parse_and_serialise_in_snake_case() {
         assert_eq!(text.parse::<Unit>(), Ok(unit), "{text}");
     }
     assert!("fortnight".parse::<Unit>().is_err());
-    assert_eq!(
-        serde_json::to_string(&Unit::WorkingDay).unwrap(),
-        "\"working_day\""
-    );
-    assert_eq!(
-        serde_json::to_string(&Period::new(5, Unit::WorkingDay)).unwrap(),
-        r#"{"amount":5,"unit":"working_day"}"#
-    );
-    assert_eq!(
-        Period::new(1, Unit::WorkingDay).to_string(),
-        "1 working day"
-    );
+    assert_eq!(serde_json::to_string(&Unit::WorkingDay).unwrap(), "\"working_day\"");
+    assert_eq!(serde_json::to_string(&Period::new(5, Unit::WorkingDay)).unwrap(), r#"{"amount":5,"unit":"working_day"}"#);
+    assert_eq!(Period::new(1, Unit::WorkingDay).to_string(), "1 working day");
     assert_eq!(Period::new(72, Unit::Hour).to_string(), "72 hours");
 }
 
@@ -73,23 +56,13 @@ fn units_parse_and_serialise_in_snake_case() {
 fn when_is_a_string_in_json() {
     let w: When = serde_json::from_str("\"2021-11-24T10:00:00+08:00\"").unwrap();
     assert_eq!(w, When::At(at("2021-11-24T10:00:00+08:00")));
-    assert_eq!(
-        serde_json::to_string(&w).unwrap(),
-        "\"2021-11-24T10:00:00+08:00\""
-    );
+    assert_eq!(serde_json::to_string(&w).unwrap(), "\"2021-11-24T10:00:00+08:00\"");
     let d: When = serde_json::from_str("\"2021-12-09\"").unwrap();
     assert_eq!(d, When::Day(day("2021-12-09")));
     assert_eq!(serde_json::to_string(&d).unwrap(), "\"2021-12-09\"");
-    assert_eq!(
-        when("2021-11-24T02:00:00Z"),
-        When::At(at("2021-11-24T02:00:00+00:00"))
-    );
+    assert_eq!(when("2021-11-24T02:00:00Z"), When::At(at("2021-11-24T02:00:00+00:00")));
     for bad in ["2021-11-24T10:00:00", "yesterday", "2021-02-30", ""] {
-        assert_eq!(
-            bad.parse::<When>(),
-            Err(TimeError::InvalidWhen(bad.into())),
-            "{bad}"
-        );
+        assert_eq!(bad.parse::<When>(), Err(TimeError::InvalidWhen(bad.into())), "{bad}");
         assert!(serde_json::from_str::<When>(&format!("\"{bad}\"")).is_err());
     }
 }
@@ -97,73 +70,21 @@ fn when_is_a_string_in_json() {
 #[test]
 fn when_in_a_zone() {
     let sh = chrono_tz::Asia::Shanghai;
-    assert_eq!(
-        when("2021-11-23T23:30:00+00:00").day_in(sh),
-        day("2021-11-24")
-    );
+    assert_eq!(when("2021-11-23T23:30:00+00:00").day_in(sh), day("2021-11-24"));
     assert_eq!(when("2021-11-24").day_in(sh), day("2021-11-24"));
-    assert_eq!(
-        when("2021-11-24").instant_in(sh).unwrap(),
-        at("2021-11-24T00:00:00+08:00")
-    );
-    assert_eq!(
-        when("2021-11-24T02:00:00Z")
-            .instant_in(sh)
-            .unwrap()
-            .to_rfc3339(),
-        "2021-11-24T10:00:00+08:00"
-    );
+    assert_eq!(when("2021-11-24").instant_in(sh).unwrap(), at("2021-11-24T00:00:00+08:00"));
+    assert_eq!(when("2021-11-24T02:00:00Z").instant_in(sh).unwrap().to_rfc3339(), "2021-11-24T10:00:00+08:00");
 }
 
 #[test]
 fn calendars_refuse_inconsistent_data() {
     let sh = chrono_tz::Asia::Shanghai;
     let wk = || vec![Weekday::Sat, Weekday::Sun];
-    let conflict = Calendar::new(
-        "x",
-        sh,
-        PeriodRule::CivilCodeCn,
-        wk(),
-        None,
-        [day("2021-10-01")],
-        [day("2021-10-01")],
-    );
-    assert_eq!(
-        conflict,
-        Err(TimeError::ConflictingDay {
-            calendar: "x".into(),
-            date: day("2021-10-01")
-        })
-    );
-    let outside = Calendar::new(
-        "x",
-        sh,
-        PeriodRule::CivilCodeCn,
-        wk(),
-        Some((2021, 2021)),
-        [day("2022-01-01")],
-        [],
-    );
-    assert!(
-        matches!(
-            outside,
-            Err(TimeError::OutsideCalendar {
-                first: 2021,
-                last: 2021,
-                ..
-            })
-        ),
-        "{outside:?}"
-    );
-    let backwards = Calendar::new(
-        "x",
-        sh,
-        PeriodRule::CivilCodeCn,
-        wk(),
-        Some((2022, 2021)),
-        [],
-        [],
-    );
+    let conflict = Calendar::new("x", sh, PeriodRule::CivilCodeCn, wk(), None, [day("2021-10-01")], [day("2021-10-01")]);
+    assert_eq!(conflict, Err(TimeError::ConflictingDay { calendar: "x".into(), date: day("2021-10-01") }));
+    let outside = Calendar::new("x", sh, PeriodRule::CivilCodeCn, wk(), Some((2021, 2021)), [day("2022-01-01")], []);
+    assert!(matches!(outside, Err(TimeError::OutsideCalendar { first: 2021, last: 2021, .. })), "{outside:?}");
+    let backwards = Calendar::new("x", sh, PeriodRule::CivilCodeCn, wk(), Some((2022, 2021)), [], []);
     assert!(matches!(backwards, Err(TimeError::InvalidCovers { .. })));
 }
 
@@ -195,15 +116,11 @@ fn day_kinds_in_the_cn_calendar() {
 fn calendars_round_trip_through_json_and_are_checked_on_the_way_in() {
     let cn = cn();
     let json = serde_json::to_string(&cn).unwrap();
-    assert!(
-        json.contains("\"zone\":\"Asia/Shanghai\"") && json.contains("\"rule\":\"civil-code-cn\""),
-        "{json}"
-    );
+    assert!(json.contains("\"zone\":\"Asia/Shanghai\"") && json.contains("\"rule\":\"civil-code-cn\""), "{json}");
     assert_eq!(serde_json::from_str::<Calendar>(&json).unwrap(), cn);
-    let bad = r#"{"name":"x","zone":"Asia/Shanghai","rule":"exact","weekend":["Sat"],"rest":["2021-10-01"],"work":["2021-10-01"]}"#;
-    let err = serde_json::from_str::<Calendar>(bad)
-        .unwrap_err()
-        .to_string();
+    let bad =
+        r#"{"name":"x","zone":"Asia/Shanghai","rule":"exact","weekend":["Sat"],"rest":["2021-10-01"],"work":["2021-10-01"]}"#;
+    let err = serde_json::from_str::<Calendar>(bad).unwrap_err().to_string();
     assert!(err.contains("both"), "{err}");
 }
 
@@ -238,36 +155,17 @@ fn local_times_skipped_or_repeated_are_placed_without_panicking() {
         assert_eq!(t.fixed_offset(), at(instant), "{zone} {wall}");
     }
     // A whole day whose midnight is skipped begins when the clocks jump.
-    assert_eq!(
-        When::Day(day("2018-11-04")).instant_in(Sao_Paulo).unwrap(),
-        at("2018-11-04T01:00:00-02:00")
-    );
+    assert_eq!(When::Day(day("2018-11-04")).instant_in(Sao_Paulo).unwrap(), at("2018-11-04T01:00:00-02:00"));
 }
 
 #[test]
 fn elapsed_between_instants_and_days() {
     let cases = [
-        (
-            "2021-11-24T10:00:00+08:00",
-            "2021-11-27T12:30:00+08:00",
-            TimeDelta::hours(74) + TimeDelta::minutes(30),
-        ),
-        (
-            "2021-11-24T10:00:00+08:00",
-            "2021-11-24T02:00:00Z",
-            TimeDelta::zero(),
-        ),
+        ("2021-11-24T10:00:00+08:00", "2021-11-27T12:30:00+08:00", TimeDelta::hours(74) + TimeDelta::minutes(30)),
+        ("2021-11-24T10:00:00+08:00", "2021-11-24T02:00:00Z", TimeDelta::zero()),
         ("2021-11-24", "2021-12-09", TimeDelta::days(15)),
-        (
-            "2021-11-24T10:00:00+08:00",
-            "2021-11-25",
-            TimeDelta::hours(14),
-        ),
-        (
-            "2021-11-24",
-            "2021-11-24T10:00:00+08:00",
-            TimeDelta::hours(10),
-        ),
+        ("2021-11-24T10:00:00+08:00", "2021-11-25", TimeDelta::hours(14)),
+        ("2021-11-24", "2021-11-24T10:00:00+08:00", TimeDelta::hours(10)),
         ("2021-12-09", "2021-11-24", TimeDelta::days(-15)),
     ];
     for (from, to, expected) in cases {
@@ -280,23 +178,14 @@ fn durations_in_words() {
     let cases = [
         (TimeDelta::days(2) + TimeDelta::hours(3), "2 days 3 hours"),
         (TimeDelta::minutes(45), "45 minutes"),
-        (
-            TimeDelta::days(1) + TimeDelta::minutes(5),
-            "1 day 5 minutes",
-        ),
+        (TimeDelta::days(1) + TimeDelta::minutes(5), "1 day 5 minutes"),
         (TimeDelta::hours(1), "1 hour"),
-        (
-            TimeDelta::hours(25) + TimeDelta::seconds(59),
-            "1 day 1 hour",
-        ),
+        (TimeDelta::hours(25) + TimeDelta::seconds(59), "1 day 1 hour"),
         (TimeDelta::seconds(30), "30 seconds"),
         (TimeDelta::seconds(1), "1 second"),
         (TimeDelta::milliseconds(300), "less than a second"),
         (TimeDelta::zero(), "0 minutes"),
-        (
-            -(TimeDelta::days(2) + TimeDelta::hours(3)),
-            "-2 days 3 hours",
-        ),
+        (-(TimeDelta::days(2) + TimeDelta::hours(3)), "-2 days 3 hours"),
         (TimeDelta::minutes(-1), "-1 minute"),
         (TimeDelta::MAX, "106751991167 days 7 hours 12 minutes"),
         (TimeDelta::MIN, "-106751991167 days 7 hours 12 minutes"),
@@ -312,32 +201,12 @@ fn judging_acts_against_a_deadline() {
     let d = due(&cn, "2021-11-24T10:00:00+08:00", "2 day").unwrap(); // due 2021-11-27 00:00 +08:00
     assert!(d.is_in_time(&at("2021-11-26T23:59:59+08:00")));
     assert!(!d.is_in_time(&at("2021-11-27T00:00:00+08:00")));
-    assert_eq!(
-        d.judge(cn.zone, &when("2021-11-26T15:59:59Z")).unwrap(),
-        Timing::InTime
-    );
-    assert_eq!(
-        d.judge(cn.zone, &when("2021-11-27T02:00:00+08:00"))
-            .unwrap(),
-        Timing::Late {
-            by: TimeDelta::hours(2)
-        }
-    );
-    assert_eq!(
-        d.judge(cn.zone, &when("2021-11-26")).unwrap(),
-        Timing::InTime
-    );
-    assert_eq!(
-        d.judge(cn.zone, &when("2021-11-28")).unwrap(),
-        Timing::Late {
-            by: TimeDelta::days(1)
-        }
-    );
+    assert_eq!(d.judge(cn.zone, &when("2021-11-26T15:59:59Z")).unwrap(), Timing::InTime);
+    assert_eq!(d.judge(cn.zone, &when("2021-11-27T02:00:00+08:00")).unwrap(), Timing::Late { by: TimeDelta::hours(2) });
+    assert_eq!(d.judge(cn.zone, &when("2021-11-26")).unwrap(), Timing::InTime);
+    assert_eq!(d.judge(cn.zone, &when("2021-11-28")).unwrap(), Timing::Late { by: TimeDelta::days(1) });
     let h = due(&cn, "2021-11-24T10:00:00+08:00", "24 hour").unwrap(); // due 2021-11-25 10:00
-    assert!(matches!(
-        h.judge(cn.zone, &when("2021-11-25")).unwrap(),
-        Timing::Unclear { .. }
-    ));
+    assert!(matches!(h.judge(cn.zone, &when("2021-11-25")).unwrap(), Timing::Unclear { .. }));
 }
 
 #[test]

@@ -3,16 +3,9 @@
 mod common;
 
 use common::*;
-use vpl_time::{
-    deadline, deadline_before, deadline_before_under, Period, PeriodRule, TimeError, Unit, When,
-};
+use vpl_time::{deadline, deadline_before, deadline_before_under, Period, PeriodRule, TimeError, Unit, When};
 
-fn before(
-    cal: &vpl_time::Calendar,
-    rule: PeriodRule,
-    event: &str,
-    p: &str,
-) -> Result<vpl_time::Deadline, TimeError> {
+fn before(cal: &vpl_time::Calendar, rule: PeriodRule, event: &str, p: &str) -> Result<vpl_time::Deadline, TimeError> {
     deadline_before_under(rule, cal, &when(event), period(p))
 }
 
@@ -34,11 +27,7 @@ const CASES: &[(&str, PeriodRule, &str, &str, &str, &str)] = &[
 #[test]
 fn counted_back() {
     for &(what, rule, event, period, latest, due_at) in CASES {
-        let cal = if due_at.ends_with("+08:00") {
-            cn()
-        } else {
-            brussels()
-        };
+        let cal = if due_at.ends_with("+08:00") { cn() } else { brussels() };
         let d = before(&cal, rule, event, period).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.due, at(due_at), "{what}");
         if latest != "-" {
@@ -53,17 +42,8 @@ fn a_forward_period_from_the_latest_day_ends_on_the_event_day() {
     for n in 1..=60 {
         let event = day("2022-03-15");
         let p = Period::new(n, Unit::Day);
-        let latest = deadline_before(&cn, &When::Day(event), p)
-            .unwrap()
-            .last_day
-            .unwrap();
-        assert_eq!(
-            deadline(&cn, &When::Day(latest), p)
-                .unwrap()
-                .nominal_last_day,
-            Some(event),
-            "{n} days"
-        );
+        let latest = deadline_before(&cn, &When::Day(event), p).unwrap().last_day.unwrap();
+        assert_eq!(deadline(&cn, &When::Day(latest), p).unwrap().nominal_last_day, Some(event), "{n} days");
     }
 }
 
@@ -80,13 +60,7 @@ fn errors() {
 
 #[test]
 fn steps() {
-    let d = before(
-        &cn(),
-        PeriodRule::CivilCodeCn,
-        "2021-10-08",
-        "2 working_day",
-    )
-    .unwrap();
+    let d = before(&cn(), PeriodRule::CivilCodeCn, "2021-10-08", "2 working_day").unwrap();
     assert_eq!(d.extended_over, span("2021-10-01", "2021-10-07"));
     insta::assert_snapshot!("working_days_back", d.steps.join("\n"));
 }

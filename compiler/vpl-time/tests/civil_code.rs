@@ -51,29 +51,15 @@ fn day_based_periods() {
     let cn = cn();
     for &(what, start, period, nominal, last, due_at) in DAY_CASES {
         let d = due(&cn, start, period).unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert_eq!(
-            d.nominal_last_day,
-            Some(day(nominal)),
-            "{what}: nominal last day"
-        );
+        assert_eq!(d.nominal_last_day, Some(day(nominal)), "{what}: nominal last day");
         assert_eq!(d.last_day, Some(day(last)), "{what}: last day");
         assert_eq!(d.due, at(due_at), "{what}: due");
-        assert_eq!(
-            d.due.offset().local_minus_utc(),
-            8 * 3600,
-            "{what}: due in Beijing time"
-        );
+        assert_eq!(d.due.offset().local_minus_utc(), 8 * 3600, "{what}: due in Beijing time");
         assert_eq!(d.ambiguous, None, "{what}");
-        let pushed: Vec<_> = day(nominal)
-            .iter_days()
-            .take_while(|x| *x < day(last))
-            .collect();
+        let pushed: Vec<_> = day(nominal).iter_days().take_while(|x| *x < day(last)).collect();
         assert_eq!(d.extended_over, pushed, "{what}: extended over");
         for r in &d.extended_over {
-            assert!(
-                cn.is_rest_day(*r).unwrap(),
-                "{what}: {r} listed as pushing the end but not a rest day"
-            );
+            assert!(cn.is_rest_day(*r).unwrap(), "{what}: {r} listed as pushing the end but not a rest day");
         }
     }
 }
@@ -103,18 +89,10 @@ fn hour_periods() {
     for &(what, start, period, due_at) in HOUR_CASES {
         let d = due(&cn, start, period).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.due, at(due_at), "{what}");
-        assert_eq!(
-            d.due.offset().local_minus_utc(),
-            8 * 3600,
-            "{what}: due in Beijing time"
-        );
+        assert_eq!(d.due.offset().local_minus_utc(), 8 * 3600, "{what}: due in Beijing time");
         assert_eq!((d.last_day, d.nominal_last_day), (None, None), "{what}");
         assert!(d.extended_over.is_empty(), "{what}");
-        assert_eq!(
-            d.ambiguous.is_some(),
-            start.len() == 10,
-            "{what}: ambiguous only from a whole day"
-        );
+        assert_eq!(d.ambiguous.is_some(), start.len() == 10, "{what}: ambiguous only from a whole day");
     }
 }
 
@@ -154,20 +132,10 @@ fn working_day_periods() {
         let d = due(&cn, start, period).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.last_day, Some(day(last)), "{what}");
         assert_eq!(d.extended_over, days(skipped), "{what}");
-        assert_eq!(
-            d.due,
-            vpl_time::When::Day(day(last).succ_opt().unwrap())
-                .instant_in(cn.zone)
-                .unwrap(),
-            "{what}"
-        );
+        assert_eq!(d.due, vpl_time::When::Day(day(last).succ_opt().unwrap()).instant_in(cn.zone).unwrap(), "{what}");
         // last = nominal + the rest days skipped
         let nominal = d.nominal_last_day.unwrap();
-        assert_eq!(
-            nominal + chrono::Days::new(skipped.len() as u64),
-            day(last),
-            "{what}"
-        );
+        assert_eq!(nominal + chrono::Days::new(skipped.len() as u64), day(last), "{what}");
     }
 }
 
@@ -189,37 +157,21 @@ fn outside_the_calendar_is_an_error_not_a_guess() {
     let cn = cn();
     for &(what, start, period, date) in OUTSIDE_CASES {
         match due(&cn, start, period) {
-            Err(TimeError::OutsideCalendar {
-                calendar,
-                date: d,
-                first,
-                last,
-            }) => {
-                assert_eq!(
-                    (calendar.as_str(), d, first, last),
-                    ("cn", day(date), 2019, 2026),
-                    "{what}"
-                );
+            Err(TimeError::OutsideCalendar { calendar, date: d, first, last }) => {
+                assert_eq!((calendar.as_str(), d, first, last), ("cn", day(date), 2019, 2026), "{what}");
             }
             other => panic!("{what}: expected OutsideCalendar, got {other:?}"),
         }
     }
     let err = due(&cn, "2026-12-31", "1 day").unwrap_err().to_string();
-    assert!(
-        err.contains("2027-01-01") && err.contains("2019..2026"),
-        "{err}"
-    );
+    assert!(err.contains("2027-01-01") && err.contains("2019..2026"), "{err}");
 }
 
 #[test]
 fn zero_periods_are_refused() {
     let start = when("2021-11-24");
     for unit in Unit::ALL {
-        assert_eq!(
-            deadline(&cn(), &start, Period::new(0, unit)),
-            Err(TimeError::ZeroPeriod),
-            "{unit}"
-        );
+        assert_eq!(deadline(&cn(), &start, Period::new(0, unit)), Err(TimeError::ZeroPeriod), "{unit}");
     }
 }
 
@@ -243,17 +195,9 @@ fn steps_explain_an_extension() {
 fn the_same_instant_in_any_offset_gives_the_same_deadline() {
     let cn = cn();
     let a = due(&cn, "2021-11-24T10:00:00+08:00", "3 day").unwrap();
-    for other in [
-        "2021-11-24T02:00:00+00:00",
-        "2021-11-23T21:00:00-05:00",
-        "2021-11-24T07:30:00+05:30",
-    ] {
+    for other in ["2021-11-24T02:00:00+00:00", "2021-11-23T21:00:00-05:00", "2021-11-24T07:30:00+05:30"] {
         let b = due(&cn, other, "3 day").unwrap();
-        assert_eq!(
-            (a.due, a.last_day, &a.extended_over),
-            (b.due, b.last_day, &b.extended_over),
-            "{other}"
-        );
+        assert_eq!((a.due, a.last_day, &a.extended_over), (b.due, b.last_day, &b.extended_over), "{other}");
     }
     // But the whole day of the event is what the zone says.
     assert_ne!(

@@ -32,11 +32,7 @@ fn day_based_periods() {
     for &(what, start, period, nominal, last, due_at) in DAY_CASES {
         let d = due(&eu, start, period).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.rule, PeriodRule::Eu118271);
-        assert_eq!(
-            d.nominal_last_day,
-            Some(day(nominal)),
-            "{what}: nominal last day"
-        );
+        assert_eq!(d.nominal_last_day, Some(day(nominal)), "{what}: nominal last day");
         assert_eq!(d.last_day, Some(day(last)), "{what}: last day");
         assert_eq!(d.due, at(due_at), "{what}: due");
         assert!(eu.is_working_day(day(last)).unwrap(), "{what}");
@@ -48,11 +44,7 @@ fn art_3_5_without_holidays() {
     // Sat, Sun, Mon: one working day, so Tuesday.
     let d = due(&brussels_plain(PeriodRule::Eu118271), "2024-03-29", "2 day").unwrap();
     assert_eq!(d.last_day, Some(day("2024-04-02")));
-    assert!(
-        d.steps.iter().any(|s| s.contains("art. 3(5)")),
-        "{:?}",
-        d.steps
-    );
+    assert!(d.steps.iter().any(|s| s.contains("art. 3(5)")), "{:?}", d.steps);
 }
 
 /// (what, start, period, runs from, due)
@@ -76,11 +68,7 @@ fn hour_periods() {
         let d = due(&eu, start, period).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.runs_from, at(runs_from), "{what}: runs from");
         assert_eq!(d.due, at(due_at), "{what}: due");
-        assert_eq!(
-            d.due.offset(),
-            at(due_at).offset(),
-            "{what}: due in Brussels time"
-        );
+        assert_eq!(d.due.offset(), at(due_at).offset(), "{what}: due in Brussels time");
         assert_eq!(d.last_day, None, "{what}");
         assert_eq!(d.ambiguous.is_some(), start.len() == 10, "{what}");
     }
@@ -90,20 +78,14 @@ fn hour_periods() {
 fn working_days_leave_out_holidays_and_weekends() {
     let d = due(&brussels(), "2024-03-28T17:00:00+01:00", "3 working_day").unwrap();
     assert_eq!(d.last_day, Some(day("2024-04-03")));
-    assert_eq!(
-        d.extended_over,
-        days(&["2024-03-30", "2024-03-31", "2024-04-01"])
-    );
+    assert_eq!(d.extended_over, days(&["2024-03-30", "2024-03-31", "2024-04-01"]));
     assert_eq!(d.due, at("2024-04-04T00:00:00+02:00"));
 }
 
 #[test]
 fn outside_the_calendar() {
     let eu = brussels();
-    for (start, period, date) in [
-        ("2023-12-29", "1 day", "2023-12-29"),
-        ("2025-12-30", "5 day", "2026-01-04"),
-    ] {
+    for (start, period, date) in [("2023-12-29", "1 day", "2023-12-29"), ("2025-12-30", "5 day", "2026-01-04")] {
         match due(&eu, start, period) {
             Err(TimeError::OutsideCalendar { date: d, .. }) => assert_eq!(d, day(date)),
             other => panic!("{start} + {period}: {other:?}"),

@@ -26,50 +26,27 @@ const CASES: &[(&str, &str, &str, &str, &str, bool)] = &[
 #[test]
 fn exact_periods() {
     for &(what, cal, start, period, due_at, ambiguous) in CASES {
-        let cal = if cal == "cn" {
-            cn()
-        } else {
-            brussels_plain(PeriodRule::Exact)
-        };
+        let cal = if cal == "cn" { cn() } else { brussels_plain(PeriodRule::Exact) };
         let p = common::period(period);
-        let d = deadline_under(PeriodRule::Exact, &cal, &when(start), p)
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let d = deadline_under(PeriodRule::Exact, &cal, &when(start), p).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(d.rule, PeriodRule::Exact);
         assert_eq!(d.due, at(due_at), "{what}");
-        assert_eq!(
-            d.due.offset(),
-            at(due_at).offset(),
-            "{what}: expressed in the zone's offset"
-        );
+        assert_eq!(d.due.offset(), at(due_at).offset(), "{what}: expressed in the zone's offset");
         assert_eq!(d.ambiguous.is_some(), ambiguous, "{what}");
-        assert_eq!(
-            d.runs_from,
-            when(start).instant_in(cal.zone).unwrap(),
-            "{what}"
-        );
+        assert_eq!(d.runs_from, when(start).instant_in(cal.zone).unwrap(), "{what}");
     }
 }
 
 #[test]
 fn working_days_list_the_rest_days_skipped() {
-    let d = deadline_under(
-        PeriodRule::Exact,
-        &cn(),
-        &when("2021-09-30T10:00:00+08:00"),
-        Period::new(1, Unit::WorkingDay),
-    )
-    .unwrap();
+    let d =
+        deadline_under(PeriodRule::Exact, &cn(), &when("2021-09-30T10:00:00+08:00"), Period::new(1, Unit::WorkingDay)).unwrap();
     assert_eq!(d.last_day, Some(day("2021-10-08")));
     assert_eq!(d.extended_over, span("2021-10-01", "2021-10-07"));
 }
 
 #[test]
 fn working_days_need_the_calendar_years() {
-    let r = deadline_under(
-        PeriodRule::Exact,
-        &cn(),
-        &when("2026-12-31T10:00:00+08:00"),
-        Period::new(1, Unit::WorkingDay),
-    );
+    let r = deadline_under(PeriodRule::Exact, &cn(), &when("2026-12-31T10:00:00+08:00"), Period::new(1, Unit::WorkingDay));
     assert!(matches!(r, Err(TimeError::OutsideCalendar { .. })), "{r:?}");
 }

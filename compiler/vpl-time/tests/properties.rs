@@ -1,9 +1,6 @@
 //! Properties over random starts in the years the CN data covers.
 
-#![allow(
-    clippy::unwrap_used,
-    reason = "strategies build from constants that are valid"
-)]
+#![allow(clippy::unwrap_used, reason = "strategies build from constants that are valid")]
 
 mod common;
 
@@ -11,9 +8,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Timelike};
 use proptest::prelude::*;
-use vpl_time::{
-    deadline, deadline_under, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When,
-};
+use vpl_time::{deadline, deadline_under, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 fn cn() -> &'static Calendar {
     static CN: OnceLock<Calendar> = OnceLock::new();
@@ -31,33 +26,10 @@ fn instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
 }
 
 fn instant_in_years(first: i32, last: i32) -> impl Strategy<Value = DateTime<FixedOffset>> {
-    let first = NaiveDate::from_ymd_opt(first, 1, 1)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp();
-    let last = NaiveDate::from_ymd_opt(last, 12, 31)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp();
-    let offsets = prop::sample::select(vec![
-        8 * 3600,
-        0,
-        -5 * 3600,
-        3600,
-        2 * 3600,
-        5 * 3600 + 1800,
-        -(9 * 3600 + 1800),
-    ]);
-    (first..last, offsets).prop_map(|(secs, off)| {
-        FixedOffset::east_opt(off)
-            .unwrap()
-            .timestamp_opt(secs - secs % 60, 0)
-            .unwrap()
-    })
+    let first = NaiveDate::from_ymd_opt(first, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let last = NaiveDate::from_ymd_opt(last, 12, 31).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let offsets = prop::sample::select(vec![8 * 3600, 0, -5 * 3600, 3600, 2 * 3600, 5 * 3600 + 1800, -(9 * 3600 + 1800)]);
+    (first..last, offsets).prop_map(|(secs, off)| FixedOffset::east_opt(off).unwrap().timestamp_opt(secs - secs % 60, 0).unwrap())
 }
 
 fn start() -> impl Strategy<Value = When> {
@@ -90,9 +62,7 @@ fn rule() -> impl Strategy<Value = PeriodRule> {
 fn computed(r: Result<Deadline, TimeError>) -> Result<Deadline, TestCaseError> {
     match r {
         Ok(d) => Ok(d),
-        Err(TimeError::OutsideCalendar { .. }) => {
-            Err(TestCaseError::reject("outside the calendar"))
-        }
+        Err(TimeError::OutsideCalendar { .. }) => Err(TestCaseError::reject("outside the calendar")),
         Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
     }
 }

@@ -1,10 +1,7 @@
 //! Shared fixtures: the real CN calendar (from `tests/data/cn_days.txt`, generated with
 //! `stdlib/calendars/cn.vpl` by `scripts/gen_cn_calendar.py`) and a Brussels calendar.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different part of the fixtures"
-)]
+#![allow(dead_code, reason = "each test binary uses a different part of the fixtures")]
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -21,11 +18,7 @@ const CN_DAYS: &str = include_str!("../data/cn_days.txt");
 pub fn cn() -> Calendar {
     let mut rest = Vec::new();
     let mut work = Vec::new();
-    for line in CN_DAYS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
+    for line in CN_DAYS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let (date, kind) = line.split_once(' ').expect("`DATE KIND` line");
         let date: NaiveDate = date.parse().expect("a date");
         match kind {
@@ -55,15 +48,7 @@ pub fn brussels() -> Calendar {
         PeriodRule::Eu118271,
         vec![Weekday::Sat, Weekday::Sun],
         Some((2024, 2025)),
-        [
-            "2024-04-01",
-            "2024-05-01",
-            "2024-05-09",
-            "2024-12-25",
-            "2024-12-26",
-            "2025-01-01",
-        ]
-        .map(day),
+        ["2024-04-01", "2024-05-01", "2024-05-09", "2024-12-25", "2024-12-26", "2025-01-01"].map(day),
         [],
     )
     .expect("consistent")
