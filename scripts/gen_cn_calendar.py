@@ -192,6 +192,22 @@ def render_days(days) -> str:
     return "\n".join(out) + "\n"
 
 
+def canonical(vpl: str) -> str:
+    """The text in `vplc fmt`'s canonical layout, so that `vplc fmt --check`
+    over the stdlib stays clean."""
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".vpl", delete=False, encoding="utf-8") as f:
+        f.write(vpl)
+        tmp = Path(f.name)
+    try:
+        subprocess.run(["cargo", "run", "-q", "-p", "vplc", "--", "fmt", str(tmp)],
+                       cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+        return tmp.read_text(encoding="utf-8")
+    finally:
+        tmp.unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--legal", type=Path, default=None)
@@ -199,7 +215,7 @@ def main() -> int:
     args = parser.parse_args()
     legal = args.legal or default_legal_dir()
     days, notices, dropped = load(legal)
-    outputs = {VPL_OUT: render_vpl(days, notices, dropped), DAYS_OUT: render_days(days)}
+    outputs = {VPL_OUT: canonical(render_vpl(days, notices, dropped)), DAYS_OUT: render_days(days)}
     if args.check:
         stale = [p for p, text in outputs.items()
                  if not p.exists() or p.read_text(encoding="utf-8") != text]

@@ -120,6 +120,9 @@ pub struct JsonLabel {
     pub primary: bool,
 }
 
+/// Most diagnostics reported for one compilation.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
 /// Diagnostics gathered by a stage that goes on after the first problem.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -133,10 +136,18 @@ impl Diagnostics {
         self.0.iter().any(|d| d.severity() == Severity::Error)
     }
 
-    /// Sorted by file and position, so output is stable.
+    /// Sorted by file and position, so output is stable, and at most
+    /// [`MAX_DIAGNOSTICS`] of them: past that, more help nobody.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort_by_key(|d| d.primary_span().map(|s| (s.file, s.start, s.end)));
         self.0.dedup();
+        if self.0.len() > MAX_DIAGNOSTICS {
+            let hidden = self.0.len() - MAX_DIAGNOSTICS;
+            self.0.truncate(MAX_DIAGNOSTICS);
+            if let Some(last) = self.0.last_mut() {
+                last.notes.push(format!("{hidden} more diagnostics not shown; fix these first"));
+            }
+        }
         self.0
     }
 }

@@ -4,10 +4,10 @@
 //! the next thing printed; one at the end of a line stays at the end of
 //! that line. Nothing is dropped, and formatting is a fixed point.
 
-use crate::syntax::ast::*;
-use crate::syntax::{self};
 use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
+use crate::syntax::ast::*;
+use crate::syntax::{self};
 
 const INDENT: &str = "    ";
 /// Widest string literal content before it is split into adjacent literals.
@@ -313,7 +313,9 @@ impl<'t> Printer<'t> {
                     self.text_clause_line(c.span, &format!("title {}", l.as_str()), t);
                     continue;
                 }
-                InstrumentClause::IssuedBy(v) => format!("issued_by {}", v.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", ")),
+                InstrumentClause::IssuedBy(v) => {
+                    format!("issued_by {}", v.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", "))
+                }
                 InstrumentClause::Number(n) => format!("number {}", quote(n)),
                 InstrumentClause::Draft { published, comments_until } => match comments_until {
                     Some(c) => format!("status draft published {} comments_until {}", published.node.0, c.node.0),
@@ -416,7 +418,9 @@ impl<'t> Printer<'t> {
         for c in &p.clauses {
             let s = match &c.node {
                 PenaltyClause::Cite(x) => format!("cite {}", x.node),
-                PenaltyClause::Measures(m) => format!("measures {}", m.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(", ")),
+                PenaltyClause::Measures(m) => {
+                    format!("measures {}", m.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(", "))
+                }
                 PenaltyClause::Fine { target, min, max, when } => {
                     let mut s = format!("fine {} {} to {}", target.node, quantity(min), quantity(max));
                     if let Some(w) = when {
@@ -437,11 +441,11 @@ impl<'t> Printer<'t> {
             match &cl.node {
                 CalendarClause::Zone(z) => self.node_line(cl.span, &format!("zone {}", quote(&z.node))),
                 CalendarClause::Rule(r) => self.node_line(cl.span, &format!("rule {}", r.node)),
-                CalendarClause::Weekend(d) => {
-                    self.node_line(cl.span, &format!("weekend {}", d.iter().map(|x| x.node.as_str()).collect::<Vec<_>>().join(", ")))
-                }
+                CalendarClause::Weekend(d) => self
+                    .node_line(cl.span, &format!("weekend {}", d.iter().map(|x| x.node.as_str()).collect::<Vec<_>>().join(", "))),
                 CalendarClause::Covers(a, b) => self.node_line(cl.span, &format!("covers {}..{}", a.node, b.node)),
                 CalendarClause::Year { docs, year, rest, work, lines } => {
+                    self.blank = true;
                     self.docs(cl.span, docs);
                     self.open(year.span, &format!("year {}", year.node));
                     for l in lines {
@@ -465,7 +469,13 @@ impl<'t> Printer<'t> {
         }
         let items: Vec<String> = spans
             .iter()
-            .map(|s| if s.node.first == s.node.last { s.node.first.0.to_string() } else { format!("{}..{}", s.node.first.0, s.node.last.0) })
+            .map(|s| {
+                if s.node.first == s.node.last {
+                    s.node.first.0.to_string()
+                } else {
+                    format!("{}..{}", s.node.first.0, s.node.last.0)
+                }
+            })
             .collect();
         let mut line = word.to_string();
         let mut first = true;

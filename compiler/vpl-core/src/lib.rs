@@ -66,7 +66,18 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
         Err(es) => diags.0.extend(es),
     }
     load_imports(&mut sources, &mut parsed, &mut diags, resolve);
-    let table = if diags.has_errors() {
+    let parsed_ok = !diags.has_errors();
+    if let Some((_, f, _)) = parsed.iter().find(|(_, _, o)| *o == Origin::Main) {
+        if instrument_id(f).is_none() {
+            let first = f.items.first().map_or(Span::new(main_id, 0, 0), |i| i.span());
+            diags.push(
+                Diagnostic::new(Code::NoInstrument, format!("`{name}` declares no instrument"))
+                    .primary(first, "a policy file declares the instrument it encodes")
+                    .help("start the file with `instrument ID { title en \"…\" status … calendar cn }`"),
+            );
+        }
+    }
+    let table = if !parsed_ok {
         None
     } else {
         let units: Vec<Unit<'_>> = parsed.iter().map(|(file, ast, origin)| Unit { file: *file, ast, origin: *origin }).collect();
@@ -81,19 +92,23 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
 
 /// Follows `use` declarations breadth-first, reporting unknown targets and
 /// cycles at the `use` that names them.
-fn load_imports(sources: &mut SourceMap, parsed: &mut Vec<(FileId, ast::File, Origin)>, diags: &mut Diagnostics, resolve: Resolver<'_>) {
-    let mut loaded: Vec<String> = parsed
-        .iter()
-        .filter(|(_, _, o)| *o == Origin::Main)
-        .filter_map(|(_, f, _)| instrument_id(f))
-        .collect();
+fn load_imports(
+    sources: &mut SourceMap,
+    parsed: &mut Vec<(FileId, ast::File, Origin)>,
+    diags: &mut Diagnostics,
+    resolve: Resolver<'_>,
+) {
+    let mut loaded: Vec<String> =
+        parsed.iter().filter(|(_, _, o)| *o == Origin::Main).filter_map(|(_, f, _)| instrument_id(f)).collect();
     let mut next = 0;
     while let Some((file, uses)) = parsed.get(next).map(|(id, f, _)| (*id, uses_of(f))) {
         next += 1;
         for u in uses {
             if loaded.contains(&u.target.node) {
                 let own = parsed.iter().find(|(id, _, _)| *id == file).and_then(|(_, f, _)| instrument_id(f));
-                if own.as_deref() == Some(u.target.node.as_str()) || parsed.first().is_some_and(|_| is_main_id(parsed, &u.target.node)) {
+                if own.as_deref() == Some(u.target.node.as_str())
+                    || parsed.first().is_some_and(|_| is_main_id(parsed, &u.target.node))
+                {
                     diags.push(
                         Diagnostic::new(Code::UnknownInstrument, format!("import cycle through `{}`", u.target.node))
                             .primary(u.target.span, "this instrument imports itself, directly or through others")

@@ -115,10 +115,7 @@ impl Reporter {
 
 pub fn render(format: ErrorFormat, color: bool, sources: &SourceMap, diags: &[Diagnostic]) -> String {
     if format == ErrorFormat::Json {
-        return diags
-            .iter()
-            .map(|d| serde_json::to_string(&d.to_json(sources)).unwrap_or_default() + "\n")
-            .collect();
+        return diags.iter().map(|d| serde_json::to_string(&d.to_json(sources)).unwrap_or_default() + "\n").collect();
     }
     let mut files = SimpleFiles::new();
     let ids: Vec<usize> = sources.files().map(|(_, f)| files.add(f.name.clone(), f.text.clone())).collect();
@@ -127,9 +124,12 @@ pub fn render(format: ErrorFormat, color: bool, sources: &SourceMap, diags: &[Di
         config.display_style = DisplayStyle::Short;
     }
     let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+    let short = term::Config { display_style: DisplayStyle::Short, ..term::Config::default() };
     for d in diags {
         let cs = to_codespan(d, &ids);
-        if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_err() {
+        // A snippet of a megabyte-long line helps nobody: say where, briefly.
+        let config = if touches_long_line(sources, d) { &short } else { &config };
+        if term::emit_to_write_style(&mut buffer, config, &files, &cs).is_err() {
             let _ = writeln!(buffer, "{}[{}]: {}", severity_word(d.severity()), d.code.as_str(), d.message);
         }
         if format == ErrorFormat::Plain {
@@ -139,6 +139,19 @@ pub fn render(format: ErrorFormat, color: bool, sources: &SourceMap, diags: &[Di
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Lines longer than this are not shown as snippets.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn touches_long_line(sources: &SourceMap, d: &Diagnostic) -> bool {
+    d.labels.iter().any(|l| {
+        let Some(f) = sources.get(l.span.file) else { return false };
+        let (start, end) = (l.span.start as usize, l.span.end as usize);
+        let line_start = f.text.get(..start).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+        let line_end = f.text.get(end..).and_then(|s| s.find('\n')).map_or(f.text.len(), |i| end + i);
+        line_end.saturating_sub(line_start) > MAX_SNIPPET_LINE
+    })
 }
 
 fn severity_word(s: Severity) -> &'static str {

@@ -1,8 +1,8 @@
 //! The symbol table: every declaration of the stdlib, the imported
 //! instruments and the file being compiled, in one namespace.
 
-use crate::syntax::ast;
 use crate::span::Span;
+use crate::syntax::ast;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
@@ -53,7 +53,9 @@ impl Type {
 pub const BUILTIN_TYPES: &[&str] = &["bool", "int", "text", "date", "duration", "money"];
 
 /// The base duration units the time engine knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BaseUnit {
     Hour,

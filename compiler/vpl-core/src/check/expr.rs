@@ -125,7 +125,10 @@ impl<'a> Checker<'a> {
             match o {
                 Operand::Value { value } => set.push(value),
                 _ => {
-                    self.error(Diagnostic::new(Code::TypeMismatch, "sets hold values, not facts or fields").primary(el.span, "not a value"));
+                    self.error(
+                        Diagnostic::new(Code::TypeMismatch, "sets hold values, not facts or fields")
+                            .primary(el.span, "not a value"),
+                    );
                     return None;
                 }
             }
@@ -138,7 +141,9 @@ impl<'a> Checker<'a> {
         match &e.node {
             ExprKind::Paren(x) => self.peek_type(x, scope),
             ExprKind::Name(n) => {
-                if let Some(f) = scope.event.and_then(|ev| self.env.event_fields(ev)).and_then(|fs| fs.iter().find(|f| f.name == *n)) {
+                if let Some(f) =
+                    scope.event.and_then(|ev| self.env.event_fields(ev)).and_then(|fs| fs.iter().find(|f| f.name == *n))
+                {
                     return Some(f.ty.clone());
                 }
                 match &self.env.peek(n)?.kind {
@@ -172,7 +177,8 @@ impl<'a> Checker<'a> {
             ExprKind::Str(s) => Some((Operand::Value { value: Value::Text(s.clone()) }, Type::Text)),
             ExprKind::Date(d) => Some((Operand::Value { value: Value::Date(d.0.to_string()) }, Type::Date)),
             ExprKind::Quantity(q) => {
-                let is_money = matches!(self.env.peek(&q.unit.node).map(|d| &d.kind), Some(DeclKind::Unit(UnitMeaning::Currency(_))));
+                let is_money =
+                    matches!(self.env.peek(&q.unit.node).map(|d| &d.kind), Some(DeclKind::Unit(UnitMeaning::Currency(_))));
                 if is_money {
                     let m = self.money(q)?;
                     Some((Operand::Value { value: Value::Money(m) }, Type::Money))
@@ -208,8 +214,9 @@ impl<'a> Checker<'a> {
                     Some(f) => Some((Operand::Bearer { attr: f.name.clone() }, f.ty.clone())),
                     None => {
                         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                        let mut d = Diagnostic::new(Code::UnknownField, format!("role `{role}` has no attribute `{}`", attr.node))
-                            .primary(attr.span, "unknown attribute");
+                        let mut d =
+                            Diagnostic::new(Code::UnknownField, format!("role `{role}` has no attribute `{}`", attr.node))
+                                .primary(attr.span, "unknown attribute");
                         d = match did_you_mean(&attr.node, names.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None if names.is_empty() => d.help(format!("`{role}` has no attributes")),
@@ -253,11 +260,15 @@ impl<'a> Checker<'a> {
                 if vs.iter().any(|v| v == n) {
                     let en = en.clone();
                     self.env.get(&en);
-                    return Some((Operand::Value { value: Value::Enum { r#enum: en.clone(), variant: n.to_string() } }, Type::Enum(en.clone())));
+                    return Some((
+                        Operand::Value { value: Value::Enum { r#enum: en.clone(), variant: n.to_string() } },
+                        Type::Enum(en.clone()),
+                    ));
                 }
                 let vs = vs.to_vec();
                 if self.env.peek(n).is_none() {
-                    let mut d = Diagnostic::new(Code::NotAVariant, format!("`{n}` is not a value of enum `{en}`")).primary(e.span, "unknown value");
+                    let mut d = Diagnostic::new(Code::NotAVariant, format!("`{n}` is not a value of enum `{en}`"))
+                        .primary(e.span, "unknown value");
                     d = match did_you_mean(n, vs.iter().map(String::as_str)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help(format!("`{en}` has: {}", vs.join(", "))),
@@ -286,7 +297,8 @@ impl<'a> Checker<'a> {
                 None
             }
             None => {
-                let mut candidates: Vec<String> = self.env.names_of(|k| matches!(k, DeclKind::Fact { .. })).map(String::from).collect();
+                let mut candidates: Vec<String> =
+                    self.env.names_of(|k| matches!(k, DeclKind::Fact { .. })).map(String::from).collect();
                 if let Some(ev) = scope.event {
                     candidates.extend(self.env.event_fields(ev).unwrap_or_default().iter().map(|f| f.name.clone()));
                 }
@@ -295,7 +307,8 @@ impl<'a> Checker<'a> {
                         candidates.extend(self.env.enum_variants(en).unwrap_or_default().iter().cloned());
                     }
                 }
-                let mut d = Diagnostic::new(Code::UnknownName, format!("unknown name `{n}`")).primary(e.span, "not a fact, field or value");
+                let mut d = Diagnostic::new(Code::UnknownName, format!("unknown name `{n}`"))
+                    .primary(e.span, "not a fact, field or value");
                 if let Some(s) = did_you_mean(n, candidates.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else if n == "bearer" {

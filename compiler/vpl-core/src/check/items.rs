@@ -23,12 +23,15 @@ impl<'a> Checker<'a> {
                 }
                 Item::Unit(d) => {
                     let meaning = match &d.kind.node {
-                        ast::UnitKind::Currency => UnitMeaning::Currency(d.names.first().map_or_else(String::new, |n| n.node.clone())),
+                        ast::UnitKind::Currency => {
+                            UnitMeaning::Currency(d.names.first().map_or_else(String::new, |n| n.node.clone()))
+                        }
                         ast::UnitKind::Duration(base) => match BaseUnit::parse(&base.node) {
                             Some(b) => UnitMeaning::Duration(b),
                             None => {
-                                let mut diag = Diagnostic::new(Code::UnknownUnit, format!("`{}` is not a base unit of time", base.node))
-                                    .primary(base.span, "unknown base unit");
+                                let mut diag =
+                                    Diagnostic::new(Code::UnknownUnit, format!("`{}` is not a base unit of time", base.node))
+                                        .primary(base.span, "unknown base unit");
                                 diag = match did_you_mean(&base.node, BaseUnit::NAMES.iter().copied()) {
                                     Some(s) => diag.help(format!("did you mean `{s}`?")),
                                     None => diag.help(format!("base units: {}", BaseUnit::NAMES.join(", "))),
@@ -94,9 +97,12 @@ impl<'a> Checker<'a> {
                     for v in &e.variants {
                         if let Some(prev) = seen.insert(&v.name.node, v.name.span) {
                             self.error(
-                                Diagnostic::new(Code::Duplicate, format!("`{}` is listed twice in enum `{}`", v.name.node, e.name.node))
-                                    .primary(v.name.span, "repeated here")
-                                    .secondary(prev, "first listed here"),
+                                Diagnostic::new(
+                                    Code::Duplicate,
+                                    format!("`{}` is listed twice in enum `{}`", v.name.node, e.name.node),
+                                )
+                                .primary(v.name.span, "repeated here")
+                                .secondary(prev, "first listed here"),
                             );
                         }
                     }
@@ -155,7 +161,9 @@ impl<'a> Checker<'a> {
             rest_days: Vec::new(),
             work_days: Vec::new(),
         };
-        let bad = |span: Span, msg: String, help: &str| Diagnostic::new(Code::BadCalendar, msg).primary(span, "here").help(help.to_string());
+        let bad = |span: Span, msg: String, help: &str| {
+            Diagnostic::new(Code::BadCalendar, msg).primary(span, "here").help(help.to_string())
+        };
         let mut ok = true;
         let mut years: Vec<(u32, Span, Vec<ast::DateSpan>, Vec<ast::DateSpan>)> = Vec::new();
         for clause in &c.clauses {
@@ -163,7 +171,11 @@ impl<'a> Checker<'a> {
                 CalendarClause::Zone(z) => {
                     if chrono_tz::Tz::from_str(&z.node).is_err() {
                         ok = false;
-                        self.error(bad(z.span, format!("unknown time zone `{}`", z.node), "use an IANA zone name such as \"Asia/Shanghai\" or \"Europe/Brussels\""));
+                        self.error(bad(
+                            z.span,
+                            format!("unknown time zone `{}`", z.node),
+                            "use an IANA zone name such as \"Asia/Shanghai\" or \"Europe/Brussels\"",
+                        ));
                     }
                     info.zone = z.node.clone();
                 }
@@ -171,7 +183,11 @@ impl<'a> Checker<'a> {
                     Some((_, name)) => info.rule = (*name).to_string(),
                     None => {
                         ok = false;
-                        let mut d = bad(r.span, format!("unknown period rule `{}`", r.node), "period rules: civil_code_cn, exact, eu_1182_71");
+                        let mut d = bad(
+                            r.span,
+                            format!("unknown period rule `{}`", r.node),
+                            "period rules: civil_code_cn, exact, eu_1182_71",
+                        );
                         if let Some(s) = did_you_mean(&r.node, PERIOD_RULES.iter().map(|(id, _)| *id)) {
                             d = d.help(format!("did you mean `{s}`?"));
                         }
@@ -184,24 +200,41 @@ impl<'a> Checker<'a> {
                             info.weekend.push(d.node.clone());
                         } else {
                             ok = false;
-                            self.error(bad(d.span, format!("`{}` is not a weekday", d.node), "weekdays are mon, tue, wed, thu, fri, sat, sun"));
+                            self.error(bad(
+                                d.span,
+                                format!("`{}` is not a weekday", d.node),
+                                "weekdays are mon, tue, wed, thu, fri, sat, sun",
+                            ));
                         }
                     }
                 }
                 CalendarClause::Covers(a, b) => {
                     if b.node < a.node {
                         ok = false;
-                        self.error(bad(a.span.to(b.span), "`covers` range ends before it starts".into(), "write the first year first"));
+                        self.error(bad(
+                            a.span.to(b.span),
+                            "`covers` range ends before it starts".into(),
+                            "write the first year first",
+                        ));
                     }
                     info.covers = Some((i32::try_from(a.node).unwrap_or(0), i32::try_from(b.node).unwrap_or(0)));
                 }
                 CalendarClause::Year { year, rest, work, .. } => {
-                    years.push((year.node, year.span, rest.iter().map(|s| s.node).collect(), work.iter().map(|s| s.node).collect()));
+                    years.push((
+                        year.node,
+                        year.span,
+                        rest.iter().map(|s| s.node).collect(),
+                        work.iter().map(|s| s.node).collect(),
+                    ));
                     for s in rest.iter().chain(work.iter()) {
                         for d in [s.node.first.0, s.node.last.0] {
                             if i64::from(chrono::Datelike::year(&d)) != i64::from(year.node) {
                                 ok = false;
-                                self.error(bad(s.span, format!("{d} is not in year {}", year.node), "put each day in the block of its own year"));
+                                self.error(bad(
+                                    s.span,
+                                    format!("{d} is not in year {}", year.node),
+                                    "put each day in the block of its own year",
+                                ));
                             }
                         }
                     }
@@ -214,7 +247,11 @@ impl<'a> Checker<'a> {
         }
         if info.rule.is_empty() {
             ok = false;
-            self.error(bad(c.name.span, format!("calendar `{}` has no period `rule`", c.name.node), "add e.g. rule civil_code_cn"));
+            self.error(bad(
+                c.name.span,
+                format!("calendar `{}` has no period `rule`", c.name.node),
+                "add e.g. rule civil_code_cn",
+            ));
         }
         let mut rest: BTreeSet<chrono::NaiveDate> = BTreeSet::new();
         let mut work: BTreeSet<chrono::NaiveDate> = BTreeSet::new();
@@ -223,7 +260,11 @@ impl<'a> Checker<'a> {
                 let y = i32::try_from(*year).unwrap_or(i32::MAX);
                 if y < first || y > last {
                     ok = false;
-                    self.error(bad(*span, format!("year {year} is outside `covers {first}..{last}`"), "widen `covers` or remove the year"));
+                    self.error(bad(
+                        *span,
+                        format!("year {year} is outside `covers {first}..{last}`"),
+                        "widen `covers` or remove the year",
+                    ));
                 }
             }
             for s in r {
@@ -235,7 +276,11 @@ impl<'a> Checker<'a> {
         }
         if let Some(both) = rest.intersection(&work).next() {
             ok = false;
-            self.error(bad(c.name.span, format!("{both} is listed both as a rest day and as a working day"), "a day is one or the other"));
+            self.error(bad(
+                c.name.span,
+                format!("{both} is listed both as a rest day and as a working day"),
+                "a day is one or the other",
+            ));
         }
         info.rest_days = rest.iter().map(|d| d.to_string()).collect();
         info.work_days = work.iter().map(|d| d.to_string()).collect();
@@ -251,7 +296,10 @@ impl<'a> Checker<'a> {
             match &clause.node {
                 PenaltyClause::Cite(c) => {
                     if cite.is_some() {
-                        self.error(Diagnostic::new(Code::RepeatedClause, "penalty has two `cite` clauses").primary(clause.span, "second `cite`"));
+                        self.error(
+                            Diagnostic::new(Code::RepeatedClause, "penalty has two `cite` clauses")
+                                .primary(clause.span, "second `cite`"),
+                        );
                     }
                     cite = Some(c.clone());
                 }
@@ -300,7 +348,8 @@ impl<'a> Checker<'a> {
     /// Checks a policy file: its instrument header, articles, duties and
     /// the coverage rules. Returns the typed model.
     pub(super) fn check_instrument_file(&mut self, u: &Unit<'_>) -> Option<Checked> {
-        let instruments: Vec<&ast::Instrument> = items(u).filter_map(|i| if let Item::Instrument(x) = i { Some(x) } else { None }).collect();
+        let instruments: Vec<&ast::Instrument> =
+            items(u).filter_map(|i| if let Item::Instrument(x) = i { Some(x) } else { None }).collect();
         if let [first, second, ..] = instruments.as_slice() {
             self.error(
                 Diagnostic::new(Code::TwoInstruments, "more than one instrument in one file")
@@ -344,15 +393,9 @@ impl<'a> Checker<'a> {
         let used_penalties: BTreeSet<&String> = duties.iter().flat_map(|d: &CheckedDuty| d.penalties.iter()).collect();
         let own_penalties: BTreeSet<String> =
             items(u).filter_map(|i| if let Item::Penalty(p) = i { Some(p.name.node.clone()) } else { None }).collect();
-        let penalties = self.penalties.iter().filter(|p| used_penalties.contains(&p.id) || own_penalties.contains(&p.id)).cloned().collect();
-        Some(Checked {
-            instrument,
-            duties,
-            penalties,
-            articles: articles_info(u),
-            vocabulary: self.vocabulary(),
-            calendar,
-        })
+        let penalties =
+            self.penalties.iter().filter(|p| used_penalties.contains(&p.id) || own_penalties.contains(&p.id)).cloned().collect();
+        Some(Checked { instrument, duties, penalties, articles: articles_info(u), vocabulary: self.vocabulary(), calendar })
     }
 
     fn instrument_header(&mut self, u: &Unit<'_>, inst: &ast::Instrument) -> Option<(InstrumentInfo, String)> {
@@ -403,16 +446,16 @@ impl<'a> Checker<'a> {
                     }
                     info.status = Status::InForce { issued: issued.node.0.to_string(), effective: effective.node.0.to_string() };
                 }
-                InstrumentClause::Calendar(name) => {
-                    match self.lookup(name, "calendar", |k| matches!(k, DeclKind::Calendar)) {
-                        Some(DeclKind::Calendar) => calendar = Some(name.node.clone()),
-                        Some(k) => {
-                            let msg = format!("`{}` is not a calendar", name.node);
-                            self.error(Diagnostic::new(Code::UnknownCalendar, msg).primary(name.span, format!("this is a {}", k.noun())));
-                        }
-                        None => {}
+                InstrumentClause::Calendar(name) => match self.lookup(name, "calendar", |k| matches!(k, DeclKind::Calendar)) {
+                    Some(DeclKind::Calendar) => calendar = Some(name.node.clone()),
+                    Some(k) => {
+                        let msg = format!("`{}` is not a calendar", name.node);
+                        self.error(
+                            Diagnostic::new(Code::UnknownCalendar, msg).primary(name.span, format!("this is a {}", k.noun())),
+                        );
                     }
-                }
+                    None => {}
+                },
             }
         }
         if info.title_zh.is_none() && info.title_en.is_none() {
@@ -457,8 +500,11 @@ impl<'a> Checker<'a> {
             for p in &a.paragraphs {
                 if paragraphs.contains_key(&p.number.node) {
                     self.error(
-                        Diagnostic::new(Code::DuplicateArticle, format!("paragraph {} of article {} is declared twice", p.number.node, a.number.node))
-                            .primary(p.number.span, "declared again here"),
+                        Diagnostic::new(
+                            Code::DuplicateArticle,
+                            format!("paragraph {} of article {} is declared twice", p.number.node, a.number.node),
+                        )
+                        .primary(p.number.span, "declared again here"),
                     );
                     continue;
                 }
@@ -466,8 +512,14 @@ impl<'a> Checker<'a> {
                 for i in &p.items {
                     if nums.contains(&i.number.node) {
                         self.error(
-                            Diagnostic::new(Code::DuplicateArticle, format!("item {} of article {}({}) is declared twice", i.number.node, a.number.node, p.number.node))
-                                .primary(i.number.span, "declared again here"),
+                            Diagnostic::new(
+                                Code::DuplicateArticle,
+                                format!(
+                                    "item {} of article {}({}) is declared twice",
+                                    i.number.node, a.number.node, p.number.node
+                                ),
+                            )
+                            .primary(i.number.span, "declared again here"),
                         );
                     }
                     nums.push(i.number.node);
@@ -485,7 +537,12 @@ impl<'a> Checker<'a> {
             }
             index.articles.insert(
                 a.number.node,
-                ArticleEntry { span: a.number.span, no_duty: a.no_duty.is_some(), paragraphs, cited: std::cell::Cell::new(false) },
+                ArticleEntry {
+                    span: a.number.span,
+                    no_duty: a.no_duty.is_some(),
+                    paragraphs,
+                    cited: std::cell::Cell::new(false),
+                },
             );
         }
         index
@@ -498,10 +555,13 @@ impl<'a> Checker<'a> {
                 if a.no_duty {
                     let span = a.span;
                     self.error(
-                        Diagnostic::new(Code::NoDutyButCited, format!("article {} is marked as carrying no duty, but is cited", c.node.article))
-                            .primary(c.span, "cited here")
-                            .secondary(span, "marked `no_duty` here")
-                            .help("remove the `no_duty` line, or fix the citation"),
+                        Diagnostic::new(
+                            Code::NoDutyButCited,
+                            format!("article {} is marked as carrying no duty, but is cited", c.node.article),
+                        )
+                        .primary(c.span, "cited here")
+                        .secondary(span, "marked `no_duty` here")
+                        .help("remove the `no_duty` line, or fix the citation"),
                     );
                 }
             }
@@ -509,7 +569,11 @@ impl<'a> Checker<'a> {
         }
         let what = if index.articles.contains_key(&c.node.article) {
             let shown = c.node.to_string();
-            format!("article {} has no {}", c.node.article, if c.node.item.is_some() { format!("item matching `{shown}`") } else { format!("paragraph matching `{shown}`") })
+            format!(
+                "article {} has no {}",
+                c.node.article,
+                if c.node.item.is_some() { format!("item matching `{shown}`") } else { format!("paragraph matching `{shown}`") }
+            )
         } else {
             format!("article {} is not declared in this instrument", c.node.article)
         };
@@ -531,9 +595,12 @@ impl<'a> Checker<'a> {
             }
             if !entry.cited.get() && !entry.no_duty {
                 self.error(
-                    Diagnostic::new(Code::ArticleNotCovered, format!("article {} is neither encoded nor marked as carrying no duty", a.number.node))
-                        .primary(a.number.span, "no duty or penalty cites this article")
-                        .help("encode its duties (`cite art N…`), or add `no_duty \"purpose\"` if it imposes none"),
+                    Diagnostic::new(
+                        Code::ArticleNotCovered,
+                        format!("article {} is neither encoded nor marked as carrying no duty", a.number.node),
+                    )
+                    .primary(a.number.span, "no duty or penalty cites this article")
+                    .help("encode its duties (`cite art N…`), or add `no_duty \"purpose\"` if it imposes none"),
                 );
             }
         }
@@ -763,7 +830,9 @@ impl<'a> Checker<'a> {
                         .units
                         .iter()
                         .filter(|o| o.origin == Origin::Import && instrument_of(o).is_some_and(|i| i.id.node == x.target.node))
-                        .any(|o| items(o).any(|i| declared_name(i).is_some_and(|n| self.env.peek(n).is_some_and(|d| d.used.get()))));
+                        .any(|o| {
+                            items(o).any(|i| declared_name(i).is_some_and(|n| self.env.peek(n).is_some_and(|d| d.used.get())))
+                        });
                     if !used {
                         self.error(
                             Diagnostic::new(Code::Unused, format!("import `{}` is never used", x.target.node))
@@ -783,15 +852,21 @@ impl<'a> Checker<'a> {
             let Some(d) = self.env.peek(name) else { continue };
             let ft = |f: &FieldInfo| FieldType { name: f.name.clone(), r#type: type_name(&f.ty), doc: f.docs.clone() };
             match &d.kind {
-                DeclKind::Role { fields } => v.roles.push(RoleInfo { name: name.clone(), attrs: fields.iter().map(ft).collect(), doc: d.docs.clone() }),
+                DeclKind::Role { fields } => {
+                    v.roles.push(RoleInfo { name: name.clone(), attrs: fields.iter().map(ft).collect(), doc: d.docs.clone() })
+                }
                 DeclKind::Event { by, fields } => v.events.push(EventInfo {
                     name: name.clone(),
                     by: by.clone(),
                     fields: fields.iter().map(ft).collect(),
                     doc: d.docs.clone(),
                 }),
-                DeclKind::Fact { ty } => v.facts.push(FieldType { name: name.clone(), r#type: type_name(ty), doc: d.docs.clone() }),
-                DeclKind::Enum { variants } => v.enums.push(EnumInfo { name: name.clone(), variants: variants.clone(), doc: d.docs.clone() }),
+                DeclKind::Fact { ty } => {
+                    v.facts.push(FieldType { name: name.clone(), r#type: type_name(ty), doc: d.docs.clone() })
+                }
+                DeclKind::Enum { variants } => {
+                    v.enums.push(EnumInfo { name: name.clone(), variants: variants.clone(), doc: d.docs.clone() })
+                }
                 _ => {}
             }
         }
@@ -862,7 +937,11 @@ fn articles_info(u: &Unit<'_>) -> Vec<ArticleInfo> {
                     number: p.number.node,
                     texts: texts(&p.texts),
                     doc: p.docs.clone(),
-                    items: p.items.iter().map(|i| ItemInfo { number: i.number.node, texts: texts(&i.texts), doc: i.docs.clone() }).collect(),
+                    items: p
+                        .items
+                        .iter()
+                        .map(|i| ItemInfo { number: i.number.node, texts: texts(&i.texts), doc: i.docs.clone() })
+                        .collect(),
                 })
                 .collect(),
         })

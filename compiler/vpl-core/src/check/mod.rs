@@ -67,7 +67,8 @@ pub(crate) struct Checker<'a> {
 /// Checks the files; returns the typed model of the main file when there
 /// are no errors, and every diagnostic found either way.
 pub fn check(units: &[Unit<'_>]) -> (Option<Checked>, Diagnostics) {
-    let mut cx = Checker { env: Env::default(), diags: Diagnostics::default(), units, penalties: Vec::new(), calendars: Vec::new() };
+    let mut cx =
+        Checker { env: Env::default(), diags: Diagnostics::default(), units, penalties: Vec::new(), calendars: Vec::new() };
     for u in units {
         cx.declare_file(u);
     }
@@ -155,8 +156,8 @@ impl<'a> Checker<'a> {
             _ => {
                 let enums: Vec<&str> = self.env.names_of(|k| matches!(k, DeclKind::Enum { .. })).collect();
                 let all = BUILTIN_TYPES.iter().copied().chain(enums.iter().copied());
-                let mut d = Diagnostic::new(Code::UnknownType, format!("unknown type `{}`", ty.node))
-                    .primary(ty.span, "not a type");
+                let mut d =
+                    Diagnostic::new(Code::UnknownType, format!("unknown type `{}`", ty.node)).primary(ty.span, "not a type");
                 if let Some(s) = did_you_mean(&ty.node, all) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else {
@@ -197,7 +198,9 @@ impl<'a> Checker<'a> {
         match self.unit_of(q)? {
             UnitMeaning::Currency(currency) => {
                 if q.amount.node < 0 {
-                    self.error(Diagnostic::new(Code::BadRange, "a fine cannot be negative").primary(q.amount.span, "negative amount"));
+                    self.error(
+                        Diagnostic::new(Code::BadRange, "a fine cannot be negative").primary(q.amount.span, "negative amount"),
+                    );
                     return None;
                 }
                 Some(Money { amount: q.amount.node, currency })

@@ -45,13 +45,26 @@ impl Cx {
     /// `depth` counts enclosing `where` filters, which nest without brackets.
     pub(super) fn expr(&mut self, pair: Pair<Rule>, depth: usize) -> PResult<Expr> {
         let span = self.span(&pair);
-        let operators = pair.clone().into_inner().filter(|p| {
-            matches!(
-                p.as_rule(),
-                Rule::op_or | Rule::op_and | Rule::op_not | Rule::op_eq | Rule::op_ne
-                    | Rule::op_lt | Rule::op_le | Rule::op_gt | Rule::op_ge | Rule::op_in | Rule::op_dot
-            )
-        }).count();
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| {
+                matches!(
+                    p.as_rule(),
+                    Rule::op_or
+                        | Rule::op_and
+                        | Rule::op_not
+                        | Rule::op_eq
+                        | Rule::op_ne
+                        | Rule::op_lt
+                        | Rule::op_le
+                        | Rule::op_gt
+                        | Rule::op_ge
+                        | Rule::op_in
+                        | Rule::op_dot
+                )
+            })
+            .count();
         if operators > MAX_OPERATORS {
             return Err(Diagnostic::new(Code::TooDeep, "condition too long")
                 .primary(span, format!("{operators} operators in one condition; the limit is {MAX_OPERATORS}"))
@@ -101,9 +114,9 @@ impl Cx {
             Rule::set => ExprKind::Set(pair.into_inner().map(|p| self.expr(p, depth)).collect::<PResult<_>>()?),
             Rule::occurred => {
                 let mut inner = pair.into_inner().filter(|p| p.as_rule() == Rule::event_ref);
-                let r = inner.next().ok_or_else(|| {
-                    Diagnostic::new(Code::Syntax, "internal parser error: missing event").primary(span, "here")
-                })?;
+                let r = inner
+                    .next()
+                    .ok_or_else(|| Diagnostic::new(Code::Syntax, "internal parser error: missing event").primary(span, "here"))?;
                 ExprKind::Happened(self.event_ref(r, depth)?)
             }
             _ => return Err(super::parse::unexpected(self, &pair)),

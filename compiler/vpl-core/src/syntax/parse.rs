@@ -222,7 +222,9 @@ impl Cx {
     fn uint(&mut self, pair: Pair<Rule>) -> Spanned<u32> {
         let n = self.int(pair);
         let value = u32::try_from(n.node).unwrap_or_else(|_| {
-            self.errors.push(Diagnostic::new(Code::BadLiteral, "number out of range").primary(n.span, "expected a number up to 4294967295"));
+            self.errors.push(
+                Diagnostic::new(Code::BadLiteral, "number out of range").primary(n.span, "expected a number up to 4294967295"),
+            );
             0
         });
         Spanned::new(value, n.span)
@@ -292,7 +294,11 @@ impl Cx {
             }
             Rule::calendar_ref => InstrumentClause::Calendar(self.ident(self.next(&mut inner, span, "calendar")?)),
             Rule::excerpt => InstrumentClause::Excerpt(self.text(self.next(&mut inner, span, "reason")?)),
-            _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown instrument clause").primary(span, "here")),
+            _ => {
+                return Err(
+                    Diagnostic::new(Code::Syntax, "internal parser error: unknown instrument clause").primary(span, "here")
+                )
+            }
         };
         Ok(Spanned::new(clause, span))
     }
@@ -483,7 +489,9 @@ impl Cx {
                     };
                     PenaltyClause::Fine { target, min, max, when }
                 }
-                _ => return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown penalty clause").primary(s, "here")),
+                _ => {
+                    return Err(Diagnostic::new(Code::Syntax, "internal parser error: unknown penalty clause").primary(s, "here"))
+                }
             };
             clauses.push(Spanned::new(clause, s));
         }

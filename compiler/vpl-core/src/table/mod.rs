@@ -111,9 +111,15 @@ pub fn dnf(c: &Cond) -> Option<Vec<Vec<Cond>>> {
             Cond::True => Vec::new(),
             Cond::False => vec![Vec::new()],
             Cond::Not { cond } => dnf(cond)?,
-            Cond::All { conds } => dnf(&Cond::Any { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?,
-            Cond::Any { conds } => dnf(&Cond::All { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?,
-            Cond::Compare { cmp, left, right } => vec![vec![Cond::Compare { cmp: cmp.negate(), left: left.clone(), right: right.clone() }]],
+            Cond::All { conds } => {
+                dnf(&Cond::Any { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?
+            }
+            Cond::Any { conds } => {
+                dnf(&Cond::All { conds: conds.iter().map(|c| Cond::Not { cond: Box::new(c.clone()) }).collect() })?
+            }
+            Cond::Compare { cmp, left, right } => {
+                vec![vec![Cond::Compare { cmp: cmp.negate(), left: left.clone(), right: right.clone() }]]
+            }
             other => vec![vec![Cond::Not { cond: Box::new(other.clone()) }]],
         },
         other => vec![vec![other.clone()]],
@@ -169,10 +175,13 @@ fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
             let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
             if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
                 diags.push(
-                    Diagnostic::new(Code::ConflictingRows, format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty))
-                        .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
-                        .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
-                        .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
+                    Diagnostic::new(
+                        Code::ConflictingRows,
+                        format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty),
+                    )
+                    .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
+                    .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
+                    .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
                 );
             }
         }

@@ -150,13 +150,30 @@ pub enum Cond {
     True,
     False,
     /// A `bool` operand.
-    Is { value: Operand },
-    Compare { cmp: CmpOp, left: Operand, right: Operand },
-    In { left: Operand, set: Vec<Value> },
-    Happened { event: EventPattern },
-    Not { cond: Box<Cond> },
-    All { conds: Vec<Cond> },
-    Any { conds: Vec<Cond> },
+    Is {
+        value: Operand,
+    },
+    Compare {
+        cmp: CmpOp,
+        left: Operand,
+        right: Operand,
+    },
+    In {
+        left: Operand,
+        set: Vec<Value>,
+    },
+    Happened {
+        event: EventPattern,
+    },
+    Not {
+        cond: Box<Cond>,
+    },
+    All {
+        conds: Vec<Cond>,
+    },
+    Any {
+        conds: Vec<Cond>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -198,12 +215,20 @@ impl CmpOp {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Operand {
     /// A case-level fact.
-    Fact { name: String },
+    Fact {
+        name: String,
+    },
     /// An attribute of the actor the duty binds.
-    Bearer { attr: String },
+    Bearer {
+        attr: String,
+    },
     /// A field of the event being filtered.
-    Field { name: String },
-    Value { value: Value },
+    Field {
+        name: String,
+    },
+    Value {
+        value: Value,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -121,7 +121,9 @@ const HEADERS: [&str; 10] = ["row", "cite", "bearer", "modality", "action", "aft
 
 fn status_words(s: &Status) -> String {
     match s {
-        Status::Draft { published, comments_until: Some(c) } => format!("draft for comment, published {published}, comments until {c}"),
+        Status::Draft { published, comments_until: Some(c) } => {
+            format!("draft for comment, published {published}, comments until {c}")
+        }
         Status::Draft { published, comments_until: None } => format!("draft for comment, published {published}"),
         Status::InForce { issued, effective } => format!("issued {issued}, in force from {effective}"),
     }
@@ -194,7 +196,13 @@ pub fn markdown(t: &DecisionTable) -> String {
     if let Some(en) = &i.title_en {
         out.push_str(&format!("*{}*  \n", md_cell(en)));
     }
-    out.push_str(&format!("{}. Calendar `{}` ({}, {}).\n\n", status_words(&i.status), t.calendar.name, t.calendar.zone, t.calendar.rule));
+    out.push_str(&format!(
+        "{}. Calendar `{}` ({}, {}).\n\n",
+        status_words(&i.status),
+        t.calendar.name,
+        t.calendar.zone,
+        t.calendar.rule
+    ));
     out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
     out.push_str(&format!("|{}\n", "---|".repeat(HEADERS.len())));
     for r in &t.rows {

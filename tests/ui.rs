@@ -1,0 +1,1 @@
+//! placeholder: the UI diagnostics suite is being written.
