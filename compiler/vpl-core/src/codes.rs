@@ -210,6 +210,53 @@ and that calendar must be declared in the stdlib or the file.";
 "An instrument needs a Chinese or English title and a status (`status draft published
 DATE` or `status in_force issued DATE effective DATE`), and the dates must be in order.";
 
+    CaseSyntax = "E0701", "case file is not valid JSON",
+"A case file must be JSON (a `.json` file holds one case; a `.jsonl` file holds one case
+per line). The marked place is where the JSON parser gave up. Comments and trailing
+commas are not JSON.";
+
+    CaseUnknownField = "E0702", "unknown field in a case file",
+"A case, actor, event or expectation has a field the case format does not define. The
+fields are listed in `vplc schema case`. A misspelled field is never ignored, because an
+ignored `at` or `actor` would silently change a verdict.";
+
+    CaseMissingField = "E0703", "required field missing in a case file",
+"Every case needs `id`, `actors` and `events`; every actor an `id` and `roles`; every
+event a `type`, an `actor` and an `at` time.";
+
+    CaseType = "E0704", "wrong type of value in a case file",
+"A field holds a value of the wrong JSON type: a number where a string belongs, a string
+where `true`/`false` belongs, an object where a list belongs…";
+
+    CaseUnknownRole = "E0705", "unknown role in a case file",
+"An actor lists a role that the policies' vocabulary does not declare. The help line
+suggests the closest role; `vplc schema case` and docs/vocabulary.md list them.";
+
+    CaseUnknownEvent = "E0706", "unknown event type in a case file",
+"An event's `type` is not an event of the policies' vocabulary (`aware`, `verified`,
+`reported`, `remedied`, `published`…).";
+
+    CaseUnknownActor = "E0707", "event by an unknown actor",
+"An event's `actor` must be the `id` of one of the case's `actors`.";
+
+    CaseBadTime = "E0708", "invalid time in a case file",
+"Times are RFC 3339 with an offset (`2021-11-24T10:00:00+08:00`) or a date alone
+(`2021-11-24`, a whole day). A time without an offset is refused unless `--tz ZONE`
+says which zone it is in; a date that does not exist (`2021-02-29`) is refused.";
+
+    CaseBadAttr = "E0709", "unknown or ill-typed attribute in a case file",
+"An actor's `attrs`, an event's `attrs` or the case's `facts` name something the
+vocabulary does not declare for it, or give it a value of the wrong type (an enum value
+that does not exist, a string for a `bool`).";
+
+    CaseDuplicate = "E0710", "duplicate id in a case file",
+"Two actors share an `id`, or two cases in one batch share an `id`.";
+
+    CaseBadExpect = "E0711", "invalid expectation in a case file",
+"`expect` maps an instrument id to an object that maps a duty id or citation (`art 7(1)(2)`,
+optionally `@actor`) to a status: met, late, missed, pending, breached, undetermined,
+exempt, permitted, encouraged, not_applicable.";
+
     Unused = "W0001", "unused declaration",
 "A role, event, fact, enum, penalty or import declared in this file is never used.
 Remove it or use it; stdlib declarations are never reported.";

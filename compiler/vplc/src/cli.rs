@@ -84,6 +84,42 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Check case timelines against policies: which duties were met, are late, missed, pending.
+    #[command(after_help = "Arguments ending in .json or .jsonl, and directories, are case files; the others are policies \
+(paths to .vpl files or bundled ids). Several policies check each case side by side.\n\n\
+Exit codes: 0 nothing late, missed or breached; 1 something is; 2 bad input.")]
+    Check {
+        /// Policies, then case files (.json: one case; .jsonl: one case per line) or directories.
+        #[arg(required = true, value_name = "POLICY|CASE")]
+        args: Vec<String>,
+        /// Judge as of this time (RFC 3339 or a date) instead of each case's `as_of`, or now.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Show how each verdict was reached: conditions, events used, how deadlines were counted.
+        #[arg(long)]
+        explain: bool,
+        /// Read case times written without an offset as times in this zone (e.g. Asia/Shanghai).
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
+        /// Show a progress bar for large batches (default: only on a terminal).
+        #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+        progress: ColorWhen,
+    },
+    /// Run case files that carry `expect`, and report expectations that fail.
+    Test {
+        /// Case files or directories (default: examples/cases).
+        paths: Vec<std::path::PathBuf>,
+        /// Also load these policies (paths), for expectations naming instruments that are not bundled.
+        #[arg(long = "policy", value_name = "POLICY")]
+        policies: Vec<String>,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
+        /// Judge as of this time instead of each case's `as_of`.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+    },
     /// Print a JSON Schema of one of vplc's JSON formats.
     Schema {
         #[arg(value_enum)]
@@ -99,7 +135,25 @@ pub enum TableFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    /// One JSON object per case and instrument, one per line.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    /// JUnit XML, for CI systems.
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
+    /// Case files (`vplc check`).
+    Case,
+    /// Findings (`vplc check --format json`).
+    Findings,
     /// The decision table (`vplc compile`).
     Table,
     /// Diagnostics (`--error-format json`).

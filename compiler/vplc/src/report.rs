@@ -29,6 +29,9 @@ pub enum ToolError {
         #[help]
         help: Option<String>,
     },
+    #[error("bad argument `{what}`: {why}")]
+    #[diagnostic(code(vplc::argument))]
+    BadArgument { what: String, why: String },
     #[error("unknown diagnostic code `{0}`")]
     #[diagnostic(code(vplc::explain), help("codes look like E0101 or W0001; `vplc explain --list` lists them"))]
     UnknownCode(String),

@@ -27,6 +27,11 @@ pub fn explain(rep: &mut Reporter, code: Option<&str>, list: bool) -> u8 {
 
 pub fn schema(which: SchemaKind) -> u8 {
     let schema = match which {
+        SchemaKind::Case => {
+            print!("{}", vpl_eval::CASE_SCHEMA);
+            return OK;
+        }
+        SchemaKind::Findings => schemars::schema_for!(vpl_eval::CaseReport),
         SchemaKind::Table => schemars::schema_for!(vpl_core::DecisionTable),
         SchemaKind::Diagnostic => schemars::schema_for!(vpl_core::diag::JsonDiagnostic),
     };

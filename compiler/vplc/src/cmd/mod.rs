@@ -1,9 +1,11 @@
 //! One module per subcommand; each returns the process exit code:
 //! 0 success, 1 findings, 2 bad usage or bad input.
 
+pub mod check;
 mod explain;
 mod fmt;
-mod table;
+pub mod table;
+mod test;
 
 use crate::cli::{Cli, Command};
 use crate::report::Reporter;
@@ -20,5 +22,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt { paths, check } => fmt::fmt(&mut rep, &paths, check),
         Command::Explain { code, list } => explain::explain(&mut rep, code.as_deref(), list),
         Command::Schema { which } => explain::schema(which),
+        Command::Check { args, as_of, format, explain, tz, progress } => {
+            check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
+        }
+        Command::Test { paths, policies, format, as_of } => test::test(&mut rep, &paths, &policies, format, as_of.as_deref()),
     }
 }

@@ -1,0 +1,65 @@
+//! A case: one vulnerability's timeline — who the actors are, which roles
+//! they hold, what happened when — validated against the policies'
+//! vocabulary. Built by [`crate::load`]; read by [`crate::eval`].
+
+use std::collections::BTreeMap;
+use vpl_time::When;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Bool(bool),
+    Int(i64),
+    Text(String),
+    Date(chrono::NaiveDate),
+    /// An enum value; the enum is known from the vocabulary.
+    Enum(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub id: String,
+    pub title: Option<String>,
+    pub as_of: Option<When>,
+    pub facts: BTreeMap<String, Val>,
+    pub actors: Vec<Actor>,
+    /// In the order of the file; evaluation looks for the earliest.
+    pub events: Vec<Event>,
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub roles: Vec<String>,
+    pub attrs: BTreeMap<String, Val>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: String,
+    /// Index into [`Case::actors`].
+    pub actor: usize,
+    pub at: When,
+    pub attrs: BTreeMap<String, Val>,
+    /// 1-based position in the file's `events` list, for explanations.
+    pub index: usize,
+}
+
+/// `expect` in a case file: this duty (or citation, optionally for one
+/// actor) should come out with this status under this instrument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub instrument: String,
+    /// A duty id, a row id, or a citation such as `art 7(1)(2)`.
+    pub key: String,
+    pub actor: Option<String>,
+    pub status: crate::finding::Status,
+    /// Where the expectation is written (byte range in the case file).
+    pub span: (usize, usize),
+}

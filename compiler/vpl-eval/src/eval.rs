@@ -1,0 +1,641 @@
+//! Evaluating a decision table on a case. For each row and each actor that
+//! holds the bearer role: is the duty triggered, does its condition hold,
+//! does an exception apply, and then — by the deadline form — was the act
+//! done in time, late, not at all, or is it still running.
+//!
+//! Conditions use three-valued logic: a fact the case does not give makes a
+//! condition unknown, and the finding `undetermined`, never a guess. An
+//! attribute an actor or event does not give is false (bool) or matches
+//! nothing (comparisons): case files list what is true of an actor.
+
+use crate::case::{Case, Event, Val};
+use crate::finding::*;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use std::str::FromStr;
+use vpl_core::table::model::Status as InstrumentStatus;
+use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Row, Value};
+use vpl_core::table::render::{cond_words, deadline_words, pattern_words};
+use vpl_time::{Period as TPeriod, Timing, Unit, When};
+
+/// A decision table ready to evaluate: its calendar built once.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub table: DecisionTable,
+    pub calendar: vpl_time::Calendar,
+    pub draft: bool,
+    pub effective: Option<NaiveDate>,
+}
+
+impl Compiled {
+    pub fn new(table: DecisionTable) -> Result<Compiled, String> {
+        let c = &table.calendar;
+        let zone = chrono_tz::Tz::from_str(&c.zone).map_err(|e| format!("calendar `{}`: {e}", c.name))?;
+        let rule = vpl_time::PeriodRule::from_str(&c.rule).map_err(|e| format!("calendar `{}`: {e}", c.name))?;
+        let weekday = |s: &str| match s {
+            "mon" => Some(chrono::Weekday::Mon),
+            "tue" => Some(chrono::Weekday::Tue),
+            "wed" => Some(chrono::Weekday::Wed),
+            "thu" => Some(chrono::Weekday::Thu),
+            "fri" => Some(chrono::Weekday::Fri),
+            "sat" => Some(chrono::Weekday::Sat),
+            "sun" => Some(chrono::Weekday::Sun),
+            _ => None,
+        };
+        let days = |v: &[String]| v.iter().filter_map(|d| d.parse::<NaiveDate>().ok()).collect::<Vec<_>>();
+        let calendar = vpl_time::Calendar::new(
+            c.name.clone(),
+            zone,
+            rule,
+            c.weekend.iter().filter_map(|d| weekday(d)).collect(),
+            c.covers,
+            days(&c.rest_days),
+            days(&c.work_days),
+        )
+        .map_err(|e| e.to_string())?;
+        let (draft, effective) = match &table.instrument.status {
+            InstrumentStatus::Draft { .. } => (true, None),
+            InstrumentStatus::InForce { effective, .. } => (false, effective.parse::<NaiveDate>().ok()),
+        };
+        Ok(Compiled { table, calendar, draft, effective })
+    }
+
+    fn zone(&self) -> chrono_tz::Tz {
+        self.calendar.zone
+    }
+
+    /// The instant a case time stands for in this calendar's zone (a whole
+    /// day: its first instant).
+    fn instant(&self, w: &When) -> DateTime<FixedOffset> {
+        w.instant_in(self.zone()).unwrap_or_else(|_| match w {
+            When::At(t) => *t,
+            When::Day(d) => d.and_hms_opt(0, 0, 0).map_or(DateTime::UNIX_EPOCH.fixed_offset(), |n| n.and_utc().fixed_offset()),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Truth {
+    Yes,
+    No,
+    Unknown(String),
+}
+
+impl Truth {
+    fn from(b: bool) -> Truth {
+        if b {
+            Truth::Yes
+        } else {
+            Truth::No
+        }
+    }
+    fn not(self) -> Truth {
+        match self {
+            Truth::Yes => Truth::No,
+            Truth::No => Truth::Yes,
+            u => u,
+        }
+    }
+}
+
+struct Ctx<'a> {
+    c: &'a Compiled,
+    case: &'a Case,
+    bearer: Option<usize>,
+    event: Option<&'a Event>,
+    as_of: DateTime<FixedOffset>,
+}
+
+/// Checks one case against one compiled table, as of an instant.
+pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
+    let as_of_i = c.instant(as_of);
+    let mut findings = Vec::new();
+    for row in &c.table.rows {
+        for (ai, actor) in case.actors.iter().enumerate() {
+            if !actor.has_role(&row.bearer) {
+                continue;
+            }
+            if let Some(f) = check_row(c, case, row, ai, as_of_i) {
+                findings.push(f);
+            }
+        }
+    }
+    let i = &c.table.instrument;
+    let status = match &i.status {
+        InstrumentStatus::Draft { published, .. } => format!("draft for comment published {published}; checked as if in force"),
+        InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
+    };
+    CaseReport {
+        case: case.id.clone(),
+        title: case.title.clone(),
+        instrument: i.id.clone(),
+        draft: c.draft,
+        instrument_status: status,
+        as_of: as_of.to_string(),
+        findings,
+    }
+}
+
+fn show(w: &When) -> String {
+    w.to_string()
+}
+
+fn show_instant(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+fn event_words(case: &Case, e: &Event) -> String {
+    let who = case.actors.get(e.actor).map_or("?", |a| a.id.as_str());
+    format!("event #{} `{}` by {} at {}", e.index, e.kind, who, show(&e.at))
+}
+
+/// The duty in plain words.
+pub fn summary(row: &Row) -> String {
+    let mut s = format!("{} {} {}", row.bearer.replace('_', " "), row.modality.as_str(), pattern_words(&row.action));
+    match &row.deadline {
+        Deadline::None => {}
+        d => {
+            s.push(' ');
+            s.push_str(&deadline_words(d).replace(" (open-textured)", ""));
+        }
+    }
+    if let Some(t) = &row.trigger {
+        s.push_str(&format!(" after {}", pattern_words(t)));
+    }
+    s
+}
+
+fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime<FixedOffset>) -> Option<Finding> {
+    let ctx = Ctx { c, case, bearer: Some(actor), event: None, as_of };
+    let mut explanation = Vec::new();
+    let actor_id = case.actors.get(actor).map_or_else(String::new, |a| a.id.clone());
+    let mut f = Finding {
+        duty: row.duty.clone(),
+        row: row.id.clone(),
+        cite: row.cite.clone(),
+        modality: row.modality,
+        actor: actor_id.clone(),
+        status: Status::Undetermined,
+        summary: summary(row),
+        trigger_at: None,
+        due: None,
+        last_day: None,
+        done_at: None,
+        late_by: None,
+        late_by_seconds: None,
+        elapsed: None,
+        breached_by: None,
+        note: None,
+        penalty: Vec::new(),
+        explanation: Vec::new(),
+    };
+    explanation.push(format!("{} is a {} in this case", actor_id, row.bearer));
+
+    // The trigger: the first qualifying event, if the duty has one.
+    let trigger = match &row.trigger {
+        Some(p) => match first_event(&ctx, p, None) {
+            Some(e) => {
+                explanation.push(format!("triggered by {}", event_words(case, e)));
+                f.trigger_at = Some(show(&e.at));
+                Some(e)
+            }
+            None => return None,
+        },
+        None => None,
+    };
+    let ctx = Ctx { event: None, ..ctx };
+
+    // The condition (one alternative of the duty's `when`).
+    for lit in &row.conditions {
+        match cond(&ctx, lit) {
+            Truth::Yes => explanation.push(format!("condition holds: {}", cond_words(lit))),
+            Truth::No => return None,
+            Truth::Unknown(why) => {
+                explanation.push(format!("condition unknown: {} ({why})", cond_words(lit)));
+                f.note = Some(format!("missing data: {why}; a person must establish whether {}", cond_words(lit)));
+                f.explanation = explanation;
+                return Some(f);
+            }
+        }
+    }
+
+    // Instruments in force bind from their effective date.
+    let start = trigger.map_or(as_of, |e| c.instant(&e.at));
+    if let Some(eff) = c.effective {
+        if start.with_timezone(&c.zone()).date_naive() < eff {
+            f.status = Status::NotApplicable;
+            f.note = Some(format!(
+                "{} before the instrument took effect on {eff}",
+                if trigger.is_some() { "triggered" } else { "as of a date" }
+            ));
+            explanation.push(format!("the instrument is in force from {eff}"));
+            f.explanation = explanation;
+            return Some(f);
+        }
+    }
+
+    for ex in &row.exceptions {
+        match cond(&ctx, ex) {
+            Truth::Yes => {
+                f.status = Status::Exempt;
+                f.note = Some(format!("exception holds: {}", cond_words(ex)));
+                explanation.push(format!("exception holds: {}", cond_words(ex)));
+                f.explanation = explanation;
+                return Some(f);
+            }
+            Truth::No => explanation.push(format!("exception does not hold: {}", cond_words(ex))),
+            Truth::Unknown(why) => {
+                f.note =
+                    Some(format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex)));
+                explanation.push(format!("exception unknown: {} ({why})", cond_words(ex)));
+                f.explanation = explanation;
+                return Some(f);
+            }
+        }
+    }
+
+    let action = first_event(&ctx, &row.action, Some(start));
+    match row.modality {
+        Modality::May | Modality::Encouraged => {
+            f.status = if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged };
+            if let Some(a) = action {
+                f.done_at = Some(show(&a.at));
+                explanation.push(format!("done: {}", event_words(case, a)));
+            }
+        }
+        Modality::Must => must(&ctx, row, trigger, action, start, &mut f, &mut explanation),
+        Modality::MustNot => must_not(&ctx, row, start, &mut f, &mut explanation),
+    }
+    if matches!(row.modality, Modality::Must | Modality::MustNot) {
+        f.penalty = exposure(&ctx, row);
+    }
+    f.explanation = explanation;
+    Some(f)
+}
+
+fn period(p: &Period) -> Option<TPeriod> {
+    let unit = match p.unit {
+        vpl_core::check::env::BaseUnit::Hour => Unit::Hour,
+        vpl_core::check::env::BaseUnit::Day => Unit::Day,
+        vpl_core::check::env::BaseUnit::WorkingDay => Unit::WorkingDay,
+        vpl_core::check::env::BaseUnit::Week => Unit::Week,
+        vpl_core::check::env::BaseUnit::Month => Unit::Month,
+        vpl_core::check::env::BaseUnit::Year => Unit::Year,
+    };
+    Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
+}
+
+fn must(
+    ctx: &Ctx<'_>,
+    row: &Row,
+    trigger: Option<&Event>,
+    action: Option<&Event>,
+    start: DateTime<FixedOffset>,
+    f: &mut Finding,
+    why: &mut Vec<String>,
+) {
+    let c = ctx.c;
+    let as_of = ctx.as_of;
+    if let Some(a) = action {
+        f.done_at = Some(show(&a.at));
+        why.push(format!("done: {}", event_words(ctx.case, a)));
+    } else {
+        why.push(format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
+    }
+    match &row.deadline {
+        Deadline::Within { period: p } => {
+            let Some(trigger) = trigger else {
+                f.note = Some("a period with no trigger event cannot be counted".into());
+                return;
+            };
+            let Some(tp) = period(p) else { return };
+            let dl = match vpl_time::deadline(&c.calendar, &trigger.at, tp) {
+                Ok(d) => d,
+                Err(e) => {
+                    f.status = Status::Undetermined;
+                    f.note = Some(format!("the deadline cannot be computed: {e}"));
+                    why.push(format!("deadline not computed: {e}"));
+                    return;
+                }
+            };
+            why.extend(dl.steps.iter().cloned());
+            f.due = Some(show_instant(&dl.due));
+            f.last_day = dl.last_day.map(|d| d.to_string());
+            if let Some(amb) = &dl.ambiguous {
+                f.note = Some(amb.clone());
+            }
+            match action {
+                Some(a) => match dl.judge(c.zone(), &a.at) {
+                    Ok(Timing::InTime) => f.status = Status::Met,
+                    Ok(Timing::Late { by }) => {
+                        f.status = Status::Late;
+                        f.late_by = Some(vpl_time::format_duration_human(by));
+                        f.late_by_seconds = Some(by.num_seconds());
+                    }
+                    Ok(Timing::Unclear { reason }) => {
+                        f.status = Status::Undetermined;
+                        f.note = Some(reason);
+                    }
+                    Err(e) => f.note = Some(e.to_string()),
+                },
+                None if as_of >= dl.due => {
+                    f.status = Status::Missed;
+                    let by = as_of - dl.due;
+                    f.late_by = Some(vpl_time::format_duration_human(by));
+                    f.late_by_seconds = Some(by.num_seconds());
+                }
+                None => f.status = Status::Pending,
+            }
+        }
+        Deadline::OpenTextured { word } => {
+            f.status = Status::Undetermined;
+            let end = action.map_or(as_of, |a| c.instant(&a.at));
+            let elapsed = vpl_time::format_duration_human(end - start);
+            f.elapsed = Some(elapsed.clone());
+            f.note = Some(match action {
+                Some(_) => format!("done {elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
+                None => format!(
+                    "not done; {elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"
+                ),
+            });
+        }
+        Deadline::None => match action {
+            Some(_) => f.status = Status::Met,
+            None => {
+                f.status = Status::Undetermined;
+                f.note = Some(if trigger.is_some() {
+                    "the law sets no time limit; not yet done".into()
+                } else {
+                    "a standing duty; no event in the case shows it is performed".into()
+                });
+            }
+        },
+        Deadline::Before { event } => {
+            let limit = first_event(ctx, event, None);
+            match (action, limit) {
+                (Some(a), Some(l)) if c.instant(&a.at) < c.instant(&l.at) => f.status = Status::Met,
+                (Some(a), Some(l)) => {
+                    f.status = Status::Late;
+                    let by = c.instant(&a.at) - c.instant(&l.at);
+                    f.late_by = Some(vpl_time::format_duration_human(by));
+                    f.late_by_seconds = Some(by.num_seconds());
+                    f.due = Some(show(&l.at));
+                }
+                (None, Some(l)) => {
+                    f.status = Status::Missed;
+                    f.due = Some(show(&l.at));
+                    why.push(format!("it had to come before {}", event_words(ctx.case, l)));
+                }
+                (Some(_), None) => f.status = Status::Met,
+                (None, None) => {
+                    f.status = Status::Pending;
+                    f.note = Some(format!("due before {}", pattern_words(event)));
+                }
+            }
+        }
+        Deadline::Prior { period: p, event } => {
+            let Some(l) = first_event(ctx, event, None) else {
+                f.status = if action.is_some() { Status::Met } else { Status::Pending };
+                f.note = Some(format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
+                return;
+            };
+            let Some(tp) = period(p) else { return };
+            match vpl_time::deadline_before(&c.calendar, &l.at, tp) {
+                Ok(dl) => {
+                    why.extend(dl.steps.iter().cloned());
+                    f.due = Some(show_instant(&dl.due));
+                    match action {
+                        Some(a) => match dl.judge(c.zone(), &a.at) {
+                            Ok(Timing::InTime) => f.status = Status::Met,
+                            Ok(Timing::Late { by }) => {
+                                f.status = Status::Late;
+                                f.late_by = Some(vpl_time::format_duration_human(by));
+                                f.late_by_seconds = Some(by.num_seconds());
+                            }
+                            Ok(Timing::Unclear { reason }) => f.note = Some(reason),
+                            Err(e) => f.note = Some(e.to_string()),
+                        },
+                        None => f.status = Status::Missed,
+                    }
+                }
+                Err(e) => f.note = Some(format!("the deadline cannot be computed: {e}")),
+            }
+        }
+        Deadline::With { event } => {
+            let Some(l) = first_event(ctx, event, None) else {
+                f.status = Status::Pending;
+                f.note = Some(format!("due together with {}, which has not happened", pattern_words(event)));
+                return;
+            };
+            let same = action.is_some_and(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
+            f.due = Some(show(&l.at));
+            f.status = if same { Status::Met } else { Status::Missed };
+        }
+        Deadline::ForAtLeast { period: p } => {
+            f.status = Status::Undetermined;
+            let from = trigger.map(|t| t.at);
+            match (from, period(p)) {
+                (Some(from), Some(tp)) => match vpl_time::deadline(&c.calendar, &from, tp) {
+                    Ok(dl) => {
+                        f.due = Some(show_instant(&dl.due));
+                        f.note = Some(format!("records must be kept until {}; a person must check them", show_instant(&dl.due)));
+                    }
+                    Err(e) => f.note = Some(format!("the retention period cannot be computed: {e}")),
+                },
+                _ => {
+                    f.note =
+                        Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
+                }
+            }
+        }
+    }
+}
+
+fn must_not(ctx: &Ctx<'_>, row: &Row, start: DateTime<FixedOffset>, f: &mut Finding, why: &mut Vec<String>) {
+    let c = ctx.c;
+    let window_end = match &row.deadline {
+        Deadline::Before { event } => {
+            let end = first_event(ctx, event, None);
+            match end {
+                Some(e) => why.push(format!("the prohibition ran until {}", event_words(ctx.case, e))),
+                None => why.push(format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
+            }
+            end.map(|e| c.instant(&e.at))
+        }
+        _ => None,
+    };
+    let from = if row.trigger.is_some() { Some(start) } else { None };
+    let breach = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).filter(|e| {
+        let t = c.instant(&e.at);
+        t <= ctx.as_of && from.is_none_or(|s| t >= s) && window_end.is_none_or(|end| t < end)
+    });
+    match breach.min_by_key(|e| c.instant(&e.at)) {
+        Some(e) => {
+            f.status = Status::Breached;
+            f.breached_by = Some(event_words(ctx.case, e));
+            f.done_at = Some(show(&e.at));
+            why.push(format!("broken by {}", event_words(ctx.case, e)));
+        }
+        None => {
+            f.status = Status::Met;
+            why.push("no event breaks the prohibition".into());
+        }
+    }
+}
+
+fn exposure(ctx: &Ctx<'_>, row: &Row) -> Vec<PenaltyExposure> {
+    row.penalties
+        .iter()
+        .filter_map(|id| ctx.c.table.penalties.iter().find(|p| &p.id == id))
+        .map(|p| PenaltyExposure {
+            penalty: p.id.clone(),
+            instrument: p.instrument.clone(),
+            cite: p.cite.clone(),
+            measures: p.measures.clone(),
+            fines: p
+                .fines
+                .iter()
+                .map(|fine| FineExposure {
+                    target: fine.target.clone(),
+                    min: fine.min.clone(),
+                    max: fine.max.clone(),
+                    condition: fine.when.as_ref().map(cond_words),
+                    applies: match fine.when.as_ref().map(|w| cond(ctx, w)) {
+                        None | Some(Truth::Yes) => Some(true),
+                        Some(Truth::No) => Some(false),
+                        Some(Truth::Unknown(_)) => None,
+                    },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The earliest event matching a pattern, at or before `as_of`, and at or
+/// after `after` when given.
+fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<DateTime<FixedOffset>>) -> Option<&'a Event> {
+    let c = ctx.c;
+    ctx.case
+        .events
+        .iter()
+        .filter(|e| {
+            let t = c.instant(&e.at);
+            t <= ctx.as_of && after.is_none_or(|a| t >= a || same_day_whole(c, e, a))
+        })
+        .filter(|e| matches(ctx, p, e))
+        .min_by_key(|e| c.instant(&e.at))
+}
+
+/// A whole-day event on the trigger's day counts as at or after it.
+fn same_day_whole(c: &Compiled, e: &Event, t: DateTime<FixedOffset>) -> bool {
+    matches!(e.at, When::Day(d) if d == t.with_timezone(&c.zone()).date_naive())
+}
+
+fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
+    if e.kind != p.event {
+        return false;
+    }
+    let who_ok = match &p.by {
+        Actor::Bearer => ctx.bearer == Some(e.actor),
+        Actor::Any => true,
+        Actor::Role(r) => ctx.case.actors.get(e.actor).is_some_and(|a| a.has_role(r)),
+    };
+    if !who_ok {
+        return false;
+    }
+    match &p.filter {
+        None => true,
+        Some(f) => {
+            let inner = Ctx { c: ctx.c, case: ctx.case, bearer: ctx.bearer, event: Some(e), as_of: ctx.as_of };
+            cond(&inner, f) == Truth::Yes
+        }
+    }
+}
+
+fn cond(ctx: &Ctx<'_>, c: &Cond) -> Truth {
+    match c {
+        Cond::True => Truth::Yes,
+        Cond::False => Truth::No,
+        Cond::Is { value } => match operand(ctx, value) {
+            Ok(Some(Val::Bool(b))) => Truth::from(b),
+            Ok(_) => Truth::No,
+            Err(why) => Truth::Unknown(why),
+        },
+        Cond::Compare { cmp, left, right } => match (operand(ctx, left), operand(ctx, right)) {
+            (Err(w), _) | (_, Err(w)) => Truth::Unknown(w),
+            (Ok(Some(l)), Ok(Some(r))) => Truth::from(compare(*cmp, &l, &r)),
+            // An absent attribute matches nothing; `!=` against it holds.
+            _ => Truth::from(*cmp == CmpOp::Ne),
+        },
+        Cond::In { left, set } => match operand(ctx, left) {
+            Err(w) => Truth::Unknown(w),
+            Ok(Some(l)) => Truth::from(set.iter().filter_map(value).any(|v| v == l)),
+            Ok(None) => Truth::No,
+        },
+        Cond::Happened { event } => {
+            Truth::from(ctx.case.events.iter().any(|e| ctx.c.instant(&e.at) <= ctx.as_of && matches(ctx, event, e)))
+        }
+        Cond::Not { cond: inner } => cond(ctx, inner).not(),
+        Cond::All { conds } => {
+            let mut unknown = None;
+            for x in conds {
+                match cond(ctx, x) {
+                    Truth::No => return Truth::No,
+                    Truth::Unknown(w) => unknown = Some(w),
+                    Truth::Yes => {}
+                }
+            }
+            unknown.map_or(Truth::Yes, Truth::Unknown)
+        }
+        Cond::Any { conds } => {
+            let mut unknown = None;
+            for x in conds {
+                match cond(ctx, x) {
+                    Truth::Yes => return Truth::Yes,
+                    Truth::Unknown(w) => unknown = Some(w),
+                    Truth::No => {}
+                }
+            }
+            unknown.map_or(Truth::No, Truth::Unknown)
+        }
+    }
+}
+
+fn compare(cmp: CmpOp, l: &Val, r: &Val) -> bool {
+    let ord = match (l, r) {
+        (Val::Int(a), Val::Int(b)) => a.partial_cmp(b),
+        (Val::Date(a), Val::Date(b)) => a.partial_cmp(b),
+        (Val::Text(a), Val::Text(b)) => a.partial_cmp(b),
+        _ => None,
+    };
+    match cmp {
+        CmpOp::Eq => l == r,
+        CmpOp::Ne => l != r,
+        CmpOp::Lt => ord.is_some_and(|o| o.is_lt()),
+        CmpOp::Le => ord.is_some_and(|o| o.is_le()),
+        CmpOp::Gt => ord.is_some_and(|o| o.is_gt()),
+        CmpOp::Ge => ord.is_some_and(|o| o.is_ge()),
+    }
+}
+
+fn value(v: &Value) -> Option<Val> {
+    Some(match v {
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Int(i) => Val::Int(*i),
+        Value::Text(s) => Val::Text(s.clone()),
+        Value::Date(d) => Val::Date(d.parse().ok()?),
+        Value::Enum { variant, .. } => Val::Enum(variant.clone()),
+        Value::Duration(_) | Value::Money(_) => return None,
+    })
+}
+
+/// Ok(None): the attribute is absent. Err: a fact the case does not give.
+fn operand(ctx: &Ctx<'_>, o: &Operand) -> Result<Option<Val>, String> {
+    match o {
+        Operand::Fact { name } => {
+            ctx.case.facts.get(name).cloned().map(Some).ok_or_else(|| format!("the case does not give the fact `{name}`"))
+        }
+        Operand::Bearer { attr } => Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).cloned()),
+        Operand::Field { name } => Ok(ctx.event.and_then(|e| e.attrs.get(name)).cloned()),
+        Operand::Value { value: v } => Ok(value(v)),
+    }
+}

@@ -1,0 +1,21 @@
+//! Checking cases against decision tables: the back end of `vplc check`.
+//! Pure — the caller reads files and the clock; this crate takes text, a
+//! table and an `as_of` instant and returns findings or diagnostics.
+//!
+//! [`load`] reads and validates case files; [`eval`] evaluates a table on a
+//! case; [`finding`] is the stable output model; [`render`] prints findings
+//! for people.
+
+pub mod case;
+pub mod eval;
+pub mod finding;
+pub mod load;
+pub mod render;
+
+pub use case::Case;
+pub use eval::{check_case, Compiled};
+pub use finding::{CaseReport, Finding, Status};
+pub use load::{load_case, LoadOptions, Vocab};
+
+/// The JSON Schema of case files (`vplc schema case`).
+pub const CASE_SCHEMA: &str = include_str!("case.schema.json");

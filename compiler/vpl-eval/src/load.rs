@@ -1,0 +1,541 @@
+//! Reading case files. JSON is parsed into a tree that keeps byte ranges
+//! (jsonc-parser, in strict JSON mode), then every field is checked against
+//! the case format and the policies' vocabulary. Every problem becomes a
+//! diagnostic at the exact place in the file; all problems of a case are
+//! reported together.
+
+use crate::case::*;
+use crate::finding::Status;
+use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use std::collections::{BTreeMap, HashMap};
+use vpl_core::diag::{did_you_mean, Diagnostic};
+use vpl_core::table::model::Vocabulary;
+use vpl_core::{Code, FileId, Span};
+use vpl_time::When;
+
+/// The vocabulary a case is validated against, indexed.
+#[derive(Debug, Default, Clone)]
+pub struct Vocab {
+    roles: BTreeMap<String, BTreeMap<String, String>>,
+    events: BTreeMap<String, BTreeMap<String, String>>,
+    facts: BTreeMap<String, String>,
+    enums: HashMap<String, Vec<String>>,
+}
+
+impl Vocab {
+    /// The union of several policies' vocabularies (all share the stdlib).
+    pub fn new<'a>(vocabularies: impl IntoIterator<Item = &'a Vocabulary>) -> Vocab {
+        let mut v = Vocab::default();
+        for voc in vocabularies {
+            for r in &voc.roles {
+                let e = v.roles.entry(r.name.clone()).or_default();
+                e.extend(r.attrs.iter().map(|a| (a.name.clone(), a.r#type.clone())));
+            }
+            for ev in &voc.events {
+                let e = v.events.entry(ev.name.clone()).or_default();
+                e.extend(ev.fields.iter().map(|a| (a.name.clone(), a.r#type.clone())));
+            }
+            v.facts.extend(voc.facts.iter().map(|f| (f.name.clone(), f.r#type.clone())));
+            v.enums.extend(voc.enums.iter().map(|e| (e.name.clone(), e.variants.clone())));
+        }
+        v
+    }
+}
+
+/// How to read times that have no offset.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// `--tz ZONE`: local times without an offset are in this zone.
+    pub tz: Option<chrono_tz::Tz>,
+}
+
+struct Loader<'a> {
+    file: FileId,
+    base: usize,
+    vocab: &'a Vocab,
+    opts: LoadOptions,
+    errors: Vec<Diagnostic>,
+}
+
+/// Parses and validates one case. `base` is the byte offset of `text` in
+/// the file (for a line of a JSON Lines file), so spans point into the file.
+pub fn load_case(file: FileId, base: usize, text: &str, vocab: &Vocab, opts: LoadOptions) -> Result<Case, Vec<Diagnostic>> {
+    let parse_opts = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        ..ParseOptions::default()
+    };
+    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    let mut l = Loader { file, base, vocab, opts, errors: Vec::new() };
+    let parsed = match jsonc_parser::parse_to_ast(text, &collect, &parse_opts) {
+        Ok(p) => p,
+        Err(e) => {
+            let r = e.range();
+            let d = Diagnostic::new(Code::CaseSyntax, format!("invalid JSON: {}", e.kind()))
+                .primary(l.span(r.start, r.end.max(r.start + 1)), "here")
+                .help("case files are strict JSON: no comments, no trailing commas, keys in double quotes");
+            return Err(vec![d]);
+        }
+    };
+    let Some(root) = parsed.value else {
+        let d = Diagnostic::new(Code::CaseSyntax, "empty case file")
+            .primary(l.span(0, 0), "no JSON value")
+            .help("a case is a JSON object with `id`, `actors` and `events`");
+        return Err(vec![d]);
+    };
+    let case = l.case(&root);
+    match case {
+        Some(c) if l.errors.is_empty() => Ok(c),
+        _ => Err(l.errors),
+    }
+}
+
+const CASE_FIELDS: &[&str] = &["id", "title", "description", "sources", "as_of", "facts", "actors", "events", "expect"];
+const ACTOR_FIELDS: &[&str] = &["id", "name", "roles", "attrs"];
+const EVENT_FIELDS: &[&str] = &["type", "actor", "at", "attrs", "note"];
+
+fn range(v: &Value) -> (usize, usize) {
+    let r = jsonc_parser::common::Ranged::range(v);
+    (r.start, r.end)
+}
+
+fn prop_name_range(p: &ObjectProp) -> (usize, usize) {
+    let r = jsonc_parser::common::Ranged::range(&p.name);
+    (r.start, r.end)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::StringLit(_) => "a string",
+        Value::NumberLit(_) => "a number",
+        Value::BooleanLit(_) => "true/false",
+        Value::Object(_) => "an object",
+        Value::Array(_) => "a list",
+        Value::NullKeyword(_) => "null",
+    }
+}
+
+impl<'a> Loader<'a> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.base + start, self.base + end)
+    }
+
+    fn at(&self, v: &Value) -> Span {
+        let (s, e) = range(v);
+        self.span(s, e)
+    }
+
+    fn err(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    fn wrong_type(&mut self, v: &Value, what: &str, expected: &str) {
+        let d = Diagnostic::new(Code::CaseType, format!("{what} must be {expected}"))
+            .primary(self.at(v), format!("this is {}", kind_of(v)));
+        self.err(d);
+    }
+
+    /// The object's properties, after reporting unknown and repeated fields.
+    fn fields<'v>(&mut self, obj: &'v Object<'v>, allowed: &[&str], what: &str) -> BTreeMap<String, &'v Value<'v>> {
+        let mut out = BTreeMap::new();
+        for p in &obj.properties {
+            let name = p.name.as_str().to_string();
+            let (s, e) = prop_name_range(p);
+            if !allowed.contains(&name.as_str()) {
+                let mut d = Diagnostic::new(Code::CaseUnknownField, format!("unknown field `{name}` in {what}"))
+                    .primary(self.span(s, e), "not a field of the case format");
+                d = match did_you_mean(&name, allowed.iter().copied()) {
+                    Some(x) => d.help(format!("did you mean `{x}`?")),
+                    None => d.help(format!("{what} fields: {}", allowed.join(", "))),
+                };
+                self.err(d);
+                continue;
+            }
+            if out.insert(name.clone(), &p.value).is_some() {
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("field `{name}` given twice"))
+                    .primary(self.span(s, e), "repeated here");
+                self.err(d);
+            }
+        }
+        out
+    }
+
+    fn required<'v>(
+        &mut self,
+        fields: &BTreeMap<String, &'v Value<'v>>,
+        name: &str,
+        obj: &Value,
+        what: &str,
+    ) -> Option<&'v Value<'v>> {
+        let v = fields.get(name).copied();
+        if v.is_none() {
+            let (s, _) = range(obj);
+            let d = Diagnostic::new(Code::CaseMissingField, format!("{what} has no `{name}`"))
+                .primary(self.span(s, s + 1), format!("`{name}` is required here"));
+            self.err(d);
+        }
+        v
+    }
+
+    fn string(&mut self, v: &Value, what: &str) -> Option<String> {
+        match v {
+            Value::StringLit(s) => Some(s.value.to_string()),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn case(&mut self, root: &Value) -> Option<Case> {
+        let Value::Object(obj) = root else {
+            self.wrong_type(root, "a case", "a JSON object");
+            return None;
+        };
+        let f = self.fields(obj, CASE_FIELDS, "a case");
+        let id = self.required(&f, "id", root, "the case").and_then(|v| self.string(v, "`id`"));
+        let title = f.get("title").and_then(|v| self.string(v, "`title`"));
+        if let Some(v) = f.get("description") {
+            self.string(v, "`description`");
+        }
+        if let Some(v) = f.get("sources") {
+            match v {
+                Value::Array(a) => {
+                    for s in &a.elements {
+                        self.string(s, "each source");
+                    }
+                }
+                other => self.wrong_type(other, "`sources`", "a list of strings"),
+            }
+        }
+        let as_of = f.get("as_of").and_then(|v| self.when(v));
+        let facts = match f.get("facts") {
+            Some(v) => self.facts(v),
+            None => BTreeMap::new(),
+        };
+        let actors = self.required(&f, "actors", root, "the case").map(|v| self.actors(v)).unwrap_or_default();
+        let events = self.required(&f, "events", root, "the case").map(|v| self.events(v, &actors)).unwrap_or_default();
+        let expect = f.get("expect").map(|v| self.expect(v)).unwrap_or_default();
+        Some(Case { id: id?, title, as_of, facts, actors, events, expect })
+    }
+
+    fn facts(&mut self, v: &Value) -> BTreeMap<String, Val> {
+        let mut out = BTreeMap::new();
+        let Value::Object(obj) = v else {
+            self.wrong_type(v, "`facts`", "an object");
+            return out;
+        };
+        for p in &obj.properties {
+            let name = p.name.as_str().to_string();
+            let (s, e) = prop_name_range(p);
+            match self.vocab.facts.get(&name).cloned() {
+                Some(ty) => {
+                    if let Some(val) = self.typed(&p.value, &ty, &format!("fact `{name}`")) {
+                        out.insert(name, val);
+                    }
+                }
+                None => {
+                    let mut d = Diagnostic::new(Code::CaseBadAttr, format!("unknown fact `{name}`"))
+                        .primary(self.span(s, e), "no policy declares this fact");
+                    d = match did_you_mean(&name, self.vocab.facts.keys().map(String::as_str)) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => d.help(format!("facts: {}", self.vocab.facts.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    };
+                    self.err(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// A value of a vocabulary type (`bool`, `int`, `text`, `date`, or an enum).
+    fn typed(&mut self, v: &Value, ty: &str, what: &str) -> Option<Val> {
+        match (ty, v) {
+            ("bool", Value::BooleanLit(b)) => Some(Val::Bool(b.value)),
+            ("int", Value::NumberLit(n)) => match n.value.parse::<i64>() {
+                Ok(i) => Some(Val::Int(i)),
+                Err(_) => {
+                    self.wrong_type(v, what, "a whole number");
+                    None
+                }
+            },
+            ("text", Value::StringLit(s)) => Some(Val::Text(s.value.to_string())),
+            ("date", Value::StringLit(s)) => match s.value.parse::<chrono::NaiveDate>() {
+                Ok(d) => Some(Val::Date(d)),
+                Err(_) => {
+                    let d = Diagnostic::new(Code::CaseBadTime, format!("{what} is not a date"))
+                        .primary(self.at(v), "expected YYYY-MM-DD");
+                    self.err(d);
+                    None
+                }
+            },
+            (enum_name, Value::StringLit(s)) if self.vocab.enums.contains_key(enum_name) => {
+                let variants = self.vocab.enums.get(enum_name).cloned().unwrap_or_default();
+                if variants.iter().any(|x| x == s.value.as_ref()) {
+                    Some(Val::Enum(s.value.to_string()))
+                } else {
+                    let mut d = Diagnostic::new(Code::CaseBadAttr, format!("`{}` is not a value of `{enum_name}`", s.value))
+                        .primary(self.at(v), format!("{what} takes one of the values of `{enum_name}`"));
+                    d = match did_you_mean(&s.value, variants.iter().map(String::as_str)) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => d.help(format!("`{enum_name}` values: {}", variants.join(", "))),
+                    };
+                    self.err(d);
+                    None
+                }
+            }
+            _ => {
+                let expected = match ty {
+                    "bool" => "true or false".to_string(),
+                    "int" => "a whole number".to_string(),
+                    "text" | "date" => "a string".to_string(),
+                    other => format!("a string naming a value of `{other}`"),
+                };
+                let d = Diagnostic::new(Code::CaseBadAttr, format!("{what} must be {expected}"))
+                    .primary(self.at(v), format!("this is {}", kind_of(v)));
+                self.err(d);
+                None
+            }
+        }
+    }
+
+    fn attrs(&mut self, v: &Value, decl: &BTreeMap<String, String>, owner: &str) -> BTreeMap<String, Val> {
+        let mut out = BTreeMap::new();
+        let Value::Object(obj) = v else {
+            self.wrong_type(v, "`attrs`", "an object");
+            return out;
+        };
+        for p in &obj.properties {
+            let name = p.name.as_str().to_string();
+            let (s, e) = prop_name_range(p);
+            match decl.get(&name) {
+                Some(ty) => {
+                    if let Some(val) = self.typed(&p.value, ty, &format!("`{name}`")) {
+                        out.insert(name, val);
+                    }
+                }
+                None => {
+                    let mut d = Diagnostic::new(Code::CaseBadAttr, format!("{owner} has no attribute `{name}`"))
+                        .primary(self.span(s, e), "unknown attribute");
+                    d = match did_you_mean(&name, decl.keys().map(String::as_str)) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None if decl.is_empty() => d.help(format!("{owner} has no attributes")),
+                        None => d.help(format!("{owner} has: {}", decl.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    };
+                    self.err(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn actors(&mut self, v: &Value) -> Vec<Actor> {
+        let Value::Array(arr) = v else {
+            self.wrong_type(v, "`actors`", "a list");
+            return Vec::new();
+        };
+        let mut out: Vec<Actor> = Vec::new();
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        for a in &arr.elements {
+            let Value::Object(obj) = a else {
+                self.wrong_type(a, "each actor", "an object");
+                continue;
+            };
+            let f = self.fields(obj, ACTOR_FIELDS, "an actor");
+            let id = self.required(&f, "id", a, "the actor").and_then(|v| self.string(v, "`id`"));
+            if let Some(n) = f.get("name") {
+                self.string(n, "`name`");
+            }
+            let mut roles = Vec::new();
+            if let Some(rv) = self.required(&f, "roles", a, "the actor") {
+                match rv {
+                    Value::Array(ra) => {
+                        for r in &ra.elements {
+                            let Some(name) = self.string(r, "each role") else { continue };
+                            if self.vocab.roles.contains_key(&name) {
+                                roles.push(name);
+                            } else {
+                                let mut d = Diagnostic::new(Code::CaseUnknownRole, format!("unknown role `{name}`"))
+                                    .primary(self.at(r), "no policy declares this role");
+                                d = match did_you_mean(&name, self.vocab.roles.keys().map(String::as_str)) {
+                                    Some(x) => d.help(format!("did you mean `{x}`?")),
+                                    None => d.help(format!(
+                                        "roles: {}",
+                                        self.vocab.roles.keys().cloned().collect::<Vec<_>>().join(", ")
+                                    )),
+                                };
+                                self.err(d);
+                            }
+                        }
+                    }
+                    other => self.wrong_type(other, "`roles`", "a list of role names"),
+                }
+            }
+            // An actor's attributes are those of any of its roles.
+            let mut decl: BTreeMap<String, String> = BTreeMap::new();
+            for r in &roles {
+                if let Some(a) = self.vocab.roles.get(r) {
+                    decl.extend(a.clone());
+                }
+            }
+            let owner = format!("an actor with roles {}", if roles.is_empty() { "(none)".into() } else { roles.join(", ") });
+            let attrs = f.get("attrs").map(|v| self.attrs(v, &decl, &owner)).unwrap_or_default();
+            let Some(id) = id else { continue };
+            let here = self.at(a);
+            if let Some(prev) = seen.insert(id.clone(), here) {
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("two actors have the id `{id}`"))
+                    .primary(here, "second one")
+                    .secondary(prev, "first one");
+                self.err(d);
+                continue;
+            }
+            out.push(Actor { id, roles, attrs });
+        }
+        out
+    }
+
+    fn events(&mut self, v: &Value, actors: &[Actor]) -> Vec<Event> {
+        let Value::Array(arr) = v else {
+            self.wrong_type(v, "`events`", "a list");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, ev) in arr.elements.iter().enumerate() {
+            let Value::Object(obj) = ev else {
+                self.wrong_type(ev, "each event", "an object");
+                continue;
+            };
+            let f = self.fields(obj, EVENT_FIELDS, "an event");
+            if let Some(n) = f.get("note") {
+                self.string(n, "`note`");
+            }
+            let kind = self.required(&f, "type", ev, "the event").and_then(|t| {
+                let name = self.string(t, "`type`")?;
+                if self.vocab.events.contains_key(&name) {
+                    Some(name)
+                } else {
+                    let mut d = Diagnostic::new(Code::CaseUnknownEvent, format!("unknown event type `{name}`"))
+                        .primary(self.at(t), "no policy declares this event");
+                    d = match did_you_mean(&name, self.vocab.events.keys().map(String::as_str)) {
+                        Some(x) => d.help(format!("did you mean `{x}`?")),
+                        None => d.help(format!("events: {}", self.vocab.events.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    };
+                    self.err(d);
+                    None
+                }
+            });
+            let actor = self.required(&f, "actor", ev, "the event").and_then(|a| {
+                let name = self.string(a, "`actor`")?;
+                match actors.iter().position(|x| x.id == name) {
+                    Some(i) => Some(i),
+                    None => {
+                        let mut d = Diagnostic::new(Code::CaseUnknownActor, format!("no actor has the id `{name}`"))
+                            .primary(self.at(a), "not one of the case's actors");
+                        d = match did_you_mean(&name, actors.iter().map(|x| x.id.as_str())) {
+                            Some(x) => d.help(format!("did you mean `{x}`?")),
+                            None => {
+                                d.help(format!("actors: {}", actors.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")))
+                            }
+                        };
+                        self.err(d);
+                        None
+                    }
+                }
+            });
+            let at = self.required(&f, "at", ev, "the event").and_then(|t| self.when(t));
+            let decl = kind.as_ref().and_then(|k| self.vocab.events.get(k)).cloned().unwrap_or_default();
+            let owner = format!("event `{}`", kind.as_deref().unwrap_or("?"));
+            let attrs = f.get("attrs").map(|v| self.attrs(v, &decl, &owner)).unwrap_or_default();
+            if let (Some(kind), Some(actor), Some(at)) = (kind, actor, at) {
+                out.push(Event { kind, actor, at, attrs, index: i + 1 });
+            }
+        }
+        out
+    }
+
+    fn when(&mut self, v: &Value) -> Option<When> {
+        let s = self.string(v, "a time")?;
+        match parse_when(&s, self.opts.tz) {
+            Ok(w) => Some(w),
+            Err(why) => {
+                let d = Diagnostic::new(Code::CaseBadTime, format!("`{s}` is not a usable time"))
+                    .primary(self.at(v), why)
+                    .help("write 2021-11-24T10:00:00+08:00 (with an offset) or 2021-11-24 (a whole day); `--tz ZONE` reads times without offset");
+                self.err(d);
+                None
+            }
+        }
+    }
+
+    fn expect(&mut self, v: &Value) -> Vec<Expectation> {
+        let mut out = Vec::new();
+        let Value::Object(obj) = v else {
+            self.wrong_type(v, "`expect`", "an object mapping instrument ids to expectations");
+            return out;
+        };
+        for p in &obj.properties {
+            let instrument = p.name.as_str().to_string();
+            let Value::Object(inner) = &p.value else {
+                self.wrong_type(&p.value, "each instrument's expectations", "an object mapping duties to statuses");
+                continue;
+            };
+            for q in &inner.properties {
+                let raw = q.name.as_str().to_string();
+                let (key, actor) = match raw.split_once('@') {
+                    Some((k, a)) => (k.trim().to_string(), Some(a.trim().to_string())),
+                    None => (raw.clone(), None),
+                };
+                let (s, e) = prop_name_range(q);
+                let Some(word) = self.string(&q.value, "a status") else { continue };
+                match Status::parse(&word) {
+                    Some(status) => out.push(Expectation {
+                        instrument: instrument.clone(),
+                        key,
+                        actor,
+                        status,
+                        span: (self.base + s, self.base + e),
+                    }),
+                    None => {
+                        let mut d = Diagnostic::new(Code::CaseBadExpect, format!("`{word}` is not a status"))
+                            .primary(self.at(&q.value), "unknown status");
+                        d = match did_you_mean(&word, Status::ALL.iter().map(|s| s.as_str())) {
+                            Some(x) => d.help(format!("did you mean `{x}`?")),
+                            None => d.help(format!(
+                                "statuses: {}",
+                                Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                            )),
+                        };
+                        self.err(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Reads a time: RFC 3339 with offset, a date alone (a whole day), or —
+/// with `tz` — a local date-time without offset.
+pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(When::At(t));
+    }
+    if s.len() == 10 {
+        return s.parse::<chrono::NaiveDate>().map(When::Day).map_err(|_| "no such date".to_string());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return match tz {
+                Some(zone) => vpl_time::resolve_local(zone, local).map(|t| When::At(t.fixed_offset())).map_err(|e| e.to_string()),
+                None => Err("a time without an offset: which zone is it in?".to_string()),
+            };
+        }
+    }
+    Err("not a date (YYYY-MM-DD) or a date-time with offset (RFC 3339)".to_string())
+}

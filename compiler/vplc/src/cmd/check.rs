@@ -1,0 +1,348 @@
+//! `vplc check POLICY... CASE...`: checks case timelines against policies.
+//! A `.jsonl` file is streamed line by line with flat memory; a bad line is
+//! reported with its line number and the batch goes on.
+
+use super::table::compile_policy;
+use super::{BAD_INPUT, FINDINGS, OK};
+use crate::cli::{CheckFormat, ColorWhen};
+use crate::report::{use_color, Reporter, ToolError};
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use vpl_core::{Diagnostic, SourceMap};
+use vpl_eval::{check_case, load_case, Case, CaseReport, Compiled, LoadOptions, Status, Vocab};
+use vpl_time::When;
+
+/// Most bad lines of one batch shown in full; the rest are counted.
+const MAX_SHOWN_BAD_LINES: usize = 50;
+
+pub struct Options {
+    pub as_of: Option<String>,
+    pub format: CheckFormat,
+    pub explain: bool,
+    pub tz: Option<String>,
+    pub progress: ColorWhen,
+}
+
+/// Splits arguments into policies and case paths.
+fn is_case_path(a: &str) -> bool {
+    let p = Path::new(a);
+    a.ends_with(".json") || a.ends_with(".jsonl") || p.is_dir()
+}
+
+pub fn compile_all(rep: &mut Reporter, policies: &[String]) -> Option<Vec<Compiled>> {
+    let mut out = Vec::new();
+    for p in policies {
+        let table = compile_policy(rep, p)?;
+        match Compiled::new(table) {
+            Ok(c) => out.push(c),
+            Err(e) => {
+                rep.tool_error(ToolError::UnknownPolicy { given: p.clone(), help: Some(e) });
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+pub fn parse_as_of(rep: &mut Reporter, s: &str) -> Option<When> {
+    match vpl_eval::load::parse_when(s, None) {
+        Ok(w) => Some(w),
+        Err(why) => {
+            rep.tool_error(ToolError::BadArgument { what: format!("--as-of {s}"), why });
+            None
+        }
+    }
+}
+
+pub fn parse_tz(rep: &mut Reporter, s: &Option<String>) -> Result<Option<chrono_tz::Tz>, ()> {
+    match s {
+        None => Ok(None),
+        Some(z) => match z.parse::<chrono_tz::Tz>() {
+            Ok(tz) => Ok(Some(tz)),
+            Err(_) => {
+                rep.tool_error(ToolError::BadArgument {
+                    what: format!("--tz {z}"),
+                    why: "not an IANA time zone such as Asia/Shanghai".into(),
+                });
+                Err(())
+            }
+        },
+    }
+}
+
+/// Every case file under the paths given, in a stable order.
+pub fn case_files(rep: &mut Reporter, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    rep.tool_error(ToolError::Read { path: dir.display().to_string(), reason: "cannot list directory".into() });
+                    continue;
+                };
+                for e in entries.flatten() {
+                    let path = e.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|x| x == "json" || x == "jsonl") {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Calls `each` for every case in a file, in order: a `.json` file holds
+/// one case, a `.jsonl` file one per line. Problems are reported; returns
+/// false if any case could not be read.
+pub fn for_each_case(
+    rep: &mut Reporter,
+    path: &Path,
+    vocab: &Vocab,
+    opts: LoadOptions,
+    progress: bool,
+    mut each: impl FnMut(&mut Reporter, Case),
+) -> bool {
+    let name = path.display().to_string();
+    let jsonl = path.extension().is_some_and(|x| x == "jsonl");
+    if !jsonl {
+        let text = match crate::input::read_text(path) {
+            Ok(Ok(t)) => t,
+            Ok(Err((bytes, at))) => {
+                let mut sources = SourceMap::new();
+                let file = sources.add(name, String::from_utf8_lossy(&bytes).into_owned());
+                let d = Diagnostic::new(vpl_core::Code::NotText, "the case file is not UTF-8 text")
+                    .primary(vpl_core::Span::new(file, at, at + 1), "invalid or NUL byte here");
+                rep.emit(&sources, &[d]);
+                return false;
+            }
+            Err(e) => {
+                rep.tool_error(e);
+                return false;
+            }
+        };
+        let mut sources = SourceMap::new();
+        let file = sources.add(name, text.clone());
+        return match load_case(file, 0, &text, vocab, opts) {
+            Ok(case) => {
+                each(rep, case);
+                true
+            }
+            Err(diags) => {
+                rep.emit(&sources, &diags);
+                false
+            }
+        };
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            rep.tool_error(ToolError::Read { path: name, reason: e.to_string() });
+            return false;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress.then(|| {
+        let b = indicatif::ProgressBar::new(size);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut line = String::new();
+    let mut lineno = 0usize;
+    let mut bad = 0usize;
+    let mut seen_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+    loop {
+        line.clear();
+        let n = match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                bad += 1;
+                rep.tool_error(ToolError::Read { path: format!("{name}:{}", lineno + 1), reason: e.to_string() });
+                break;
+            }
+        };
+        lineno += 1;
+        if let Some(b) = &bar {
+            b.inc(n as u64);
+        }
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let result = load_case(vpl_core::FileId(0), 0, text, vocab, opts).and_then(|case| {
+            if seen_ids.insert(case.id.clone()) {
+                Ok(case)
+            } else {
+                Err(vec![Diagnostic::new(
+                    vpl_core::Code::CaseDuplicate,
+                    format!("another case in this batch has the id `{}`", case.id),
+                )
+                .primary(vpl_core::Span::new(vpl_core::FileId(0), 0, text.len()), "this case")])
+            }
+        });
+        match result {
+            Ok(case) => each(rep, case),
+            Err(diags) => {
+                bad += 1;
+                if bad <= MAX_SHOWN_BAD_LINES {
+                    // Show the line at its real line number.
+                    let mut sources = SourceMap::new();
+                    let padding = "\n".repeat(lineno - 1);
+                    let file = sources.add(name.clone(), format!("{padding}{text}"));
+                    let shifted: Vec<Diagnostic> = diags.into_iter().map(|d| shift(d, file, padding.len())).collect();
+                    if let Some(b) = &bar {
+                        b.suspend(|| rep.emit(&sources, &shifted));
+                    } else {
+                        rep.emit(&sources, &shifted);
+                    }
+                } else {
+                    rep.errors += 1;
+                }
+            }
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if bad > MAX_SHOWN_BAD_LINES {
+        eprintln!("{name}: {} more bad lines not shown", bad - MAX_SHOWN_BAD_LINES);
+    }
+    bad == 0
+}
+
+fn shift(mut d: Diagnostic, file: vpl_core::FileId, by: usize) -> Diagnostic {
+    for l in &mut d.labels {
+        l.span = vpl_core::Span::new(file, l.span.start as usize + by, l.span.end as usize + by);
+    }
+    d
+}
+
+/// "now", read from the clock: the only place besides `--as-of`.
+pub fn now() -> When {
+    When::At(chrono::Utc::now().fixed_offset())
+}
+
+pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
+    let (cases, policies): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| is_case_path(a));
+    if policies.is_empty() || cases.is_empty() {
+        rep.tool_error(ToolError::BadArgument {
+            what: "vplc check".into(),
+            why: "give at least one policy (a .vpl path or bundled id) and one case file (.json, .jsonl or a directory)".into(),
+        });
+        return BAD_INPUT;
+    }
+    let policies: Vec<String> = policies.into_iter().cloned().collect();
+    let Some(compiled) = compile_all(rep, &policies) else { return BAD_INPUT };
+    let Ok(tz) = parse_tz(rep, &o.tz) else { return BAD_INPUT };
+    let forced_as_of = match &o.as_of {
+        Some(s) => match parse_as_of(rep, s) {
+            Some(w) => Some(w),
+            None => return BAD_INPUT,
+        },
+        None => None,
+    };
+    let now = now();
+    let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
+    let color = use_color(rep_color(o), std::io::stdout().is_terminal());
+    let width = if std::io::stdout().is_terminal() { Some(160) } else { None };
+    let style = vpl_eval::render::Style { color, explain: o.explain, width };
+    let paths: Vec<PathBuf> = cases.iter().map(PathBuf::from).collect();
+    let files = case_files(rep, &paths);
+    let mut summary: BTreeMap<Status, usize> = BTreeMap::new();
+    let (mut n_cases, mut violations) = (0usize, 0usize);
+    let mut all_ok = true;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let show_progress = match o.progress {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::io::stderr().is_terminal(),
+    };
+    for file in &files {
+        let big = std::fs::metadata(file).map(|m| m.len() > 4 << 20).unwrap_or(false);
+        let ok = for_each_case(rep, file, &vocab, LoadOptions { tz }, show_progress && big, |_, case| {
+            n_cases += 1;
+            let as_of = forced_as_of.or(case.as_of).unwrap_or(now);
+            let reports: Vec<CaseReport> = compiled.iter().map(|c| check_case(c, &case, &as_of)).collect();
+            for r in &reports {
+                violations += r.violations();
+                for f in &r.findings {
+                    *summary.entry(f.status).or_default() += 1;
+                }
+            }
+            let _ = write_reports(&mut out, &case, &as_of, &reports, o.format, &style);
+        });
+        all_ok &= ok;
+    }
+    let _ = out.flush();
+    drop(out);
+    if n_cases > 1 || !all_ok {
+        let by_status: Vec<String> = summary.iter().map(|(s, n)| format!("{} {n}", s.as_str())).collect();
+        eprintln!(
+            "checked {n_cases} case{} against {} polic{}: {}{}",
+            if n_cases == 1 { "" } else { "s" },
+            compiled.len(),
+            if compiled.len() == 1 { "y" } else { "ies" },
+            if by_status.is_empty() { "no findings".to_string() } else { by_status.join(", ") },
+            if rep.errors > 0 {
+                format!("; {} error{}", rep.errors, if rep.errors == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            }
+        );
+    }
+    if !all_ok || rep.failed() {
+        BAD_INPUT
+    } else if violations > 0 {
+        FINDINGS
+    } else {
+        OK
+    }
+}
+
+fn rep_color(o: &Options) -> ColorWhen {
+    // Colour follows the global --color through NO_COLOR / terminal detection.
+    let _ = o;
+    ColorWhen::Auto
+}
+
+fn write_reports(
+    out: &mut impl Write,
+    case: &Case,
+    as_of: &When,
+    reports: &[CaseReport],
+    format: CheckFormat,
+    style: &vpl_eval::render::Style,
+) -> std::io::Result<()> {
+    match format {
+        CheckFormat::Json => {
+            for r in reports {
+                serde_json::to_writer(&mut *out, r).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        CheckFormat::Human => {
+            out.write_all(vpl_eval::render::case_heading(&case.id, case.title.as_deref(), &as_of.to_string()).as_bytes())?;
+            for r in reports {
+                out.write_all(b"\n")?;
+                out.write_all(vpl_eval::render::report(r, style).as_bytes())?;
+            }
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
