@@ -117,3 +117,33 @@ fn pathological_inputs_never_panic() {
         assert_eq!(code, fmt_code, "{name}: fmt --check");
     }
 }
+
+/// docs/diagnostics.md is generated from the code list; this keeps them in
+/// step. Run with `UPDATE_DOCS=1` to rewrite it.
+#[test]
+fn diagnostics_doc_lists_every_code() {
+    let mut md = String::from(
+        "# Diagnostics\n\n<!-- Generated from compiler/vpl-core/src/codes.rs by tests/cli.rs; \
+         run `UPDATE_DOCS=1 cargo test -p vplc --test cli` to refresh. -->\n\n\
+         Every error (`E`) and warning (`W`) vplc reports has a stable code. `vplc explain CODE` prints \
+         the text below; `--error-format json` gives each diagnostic's code, severity, message, labels \
+         (file, line, column) and help.\n\n\
+         Codes E00xx are about syntax, E01xx names, E02xx types, E03xx amounts and units, E04xx citations \
+         and coverage, E05xx duties, E06xx calendars and instrument headers, E07xx case files; W0xxx are \
+         warnings.\n\n| code | meaning |\n|---|---|\n",
+    );
+    for c in vpl_core::Code::ALL {
+        md.push_str(&format!("| [{0}](#{1}) | {2} |\n", c.as_str(), c.as_str().to_lowercase(), c.title()));
+    }
+    for c in vpl_core::Code::ALL {
+        md.push_str(&format!("\n## {}\n\n**{}**\n\n", c.as_str(), c.title()));
+        md.push_str(c.explanation());
+        md.push('\n');
+    }
+    let path = root().join("docs/diagnostics.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &md).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == md, "docs/diagnostics.md is out of date: run UPDATE_DOCS=1 cargo test -p vplc --test cli");
+}
