@@ -1,1 +1,204 @@
-//! placeholder: the UI diagnostics suite is being written.
+//! The UI diagnostics suite: every `tests/ui/*.vpl` is a program with one
+//! mistake (or a few independent ones, or none), whose header says which
+//! codes compiling it must report:
+//!
+//! ```text
+//! // expect: E0101
+//! // expect: E0402, W0001
+//! // expect: ok
+//! ```
+//!
+//! The set of codes reported must equal the set expected, and the source and
+//! the rendered diagnostics together are snapshotted in
+//! `tests/ui/snapshots/<stem>.snap`, so a change to a message, a span or a
+//! help line shows up as a reviewed diff. Fixtures whose diagnostic is still
+//! wrong wait in `tests/ui/pending/`, which this suite does not read.
+//!
+//! Update snapshots with `INSTA_UPDATE=always cargo test -p vplc --test ui`
+//! (or `cargo insta review`), then read every changed `.snap`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use vpl_core::Code;
+
+/// The suite promises at least this many fixtures (issue 2, item 9).
+const MIN_FIXTURES: usize = 60;
+
+/// Codes no `.vpl` source given to `vpl_core::compile` can produce, and why.
+const UNTRIGGERABLE: &[(Code, &str)] = &[
+    (Code::NotText, "compile takes a `&str`, so its input is UTF-8 already; the CLI raises E0003 when it reads a file"),
+    (Code::CaseSyntax, CASE_FILE),
+    (Code::CaseUnknownField, CASE_FILE),
+    (Code::CaseMissingField, CASE_FILE),
+    (Code::CaseType, CASE_FILE),
+    (Code::CaseUnknownRole, CASE_FILE),
+    (Code::CaseUnknownEvent, CASE_FILE),
+    (Code::CaseUnknownActor, CASE_FILE),
+    (Code::CaseBadTime, CASE_FILE),
+    (Code::CaseBadAttr, CASE_FILE),
+    (Code::CaseDuplicate, CASE_FILE),
+    (Code::CaseBadExpect, CASE_FILE),
+];
+
+const CASE_FILE: &str = "about case files (JSON), which the cases suite covers; never raised by a `.vpl` source";
+
+/// Codes a source can trigger but whose every fixture waits in
+/// `tests/ui/pending/` because the diagnostic is still wrong (each pending
+/// fixture says why in its `// pending:` line). When the compiler is fixed,
+/// move the fixture up and drop the entry.
+const PENDING_ONLY: &[(Code, &str)] =
+    &[(Code::NotAnEvent, "every E0108 message reads \"`x` is not a event\" / \"a event is needed here\"")];
+
+/// The repository root: snapshots name files relative to it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One fixture: its stem, its display name, its text and the codes it expects.
+struct Fixture {
+    stem: String,
+    name: String,
+    text: String,
+    expected: BTreeSet<Code>,
+}
+
+/// Every `.vpl` file of `tests/ui/<sub>`, sorted by name; folders (such as
+/// `pending/` and `snapshots/` under `tests/ui/`) are skipped. Problems with a
+/// header are returned as errors.
+fn fixtures(sub: &str) -> Vec<Result<Fixture, String>> {
+    let dir = root().join("tests/ui").join(sub);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return vec![Err(format!("cannot read {}", dir.display()))];
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "vpl"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| load(p)).collect()
+}
+
+fn load(path: &Path) -> Result<Fixture, String> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let rel = path.strip_prefix(root()).unwrap_or(path);
+    let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let expected = header(&text).map_err(|e| format!("{name}: {e}"))?;
+    Ok(Fixture { stem, name, text, expected })
+}
+
+/// The codes named by the `// expect:` lines of the file's leading comment
+/// block. `ok` stands for "no diagnostic at all".
+fn header(text: &str) -> Result<BTreeSet<Code>, String> {
+    let mut codes = BTreeSet::new();
+    let mut seen = false;
+    let mut ok = false;
+    for line in text.lines().map(str::trim).take_while(|l| l.starts_with("//")) {
+        let Some(list) = line.trim_start_matches('/').trim().strip_prefix("expect:") else { continue };
+        seen = true;
+        for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            if word == "ok" {
+                ok = true;
+            } else {
+                codes.insert(Code::parse(word).ok_or_else(|| format!("`{word}` in the header is not a diagnostic code"))?);
+            }
+        }
+    }
+    match (seen, ok, codes.is_empty()) {
+        (false, _, _) => Err("no `// expect: CODE[, CODE…]` or `// expect: ok` header".into()),
+        (true, true, false) => Err("the header says both `ok` and some codes".into()),
+        (true, false, true) => Err("the `// expect:` header lists no code".into()),
+        _ => Ok(codes),
+    }
+}
+
+fn code_list(codes: &BTreeSet<Code>) -> String {
+    if codes.is_empty() {
+        return "ok (none)".into();
+    }
+    codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Compiles one fixture, checks its codes and its snapshot; returns what
+/// went wrong, if anything.
+fn run(f: &Fixture) -> Option<String> {
+    let c = vpl_core::compile(&f.name, &f.text, &vplc::input::resolve_import);
+    let rendered = vplc::report::render(vplc::cli::ErrorFormat::Human, false, &c.sources, &c.diagnostics);
+    let actual: BTreeSet<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+    let mut problems = Vec::new();
+    if actual != f.expected {
+        let shown: Vec<String> = c.diagnostics.iter().map(|d| format!("    {}: {}", d.code.as_str(), d.message)).collect();
+        problems.push(format!(
+            "expected {}, got {}:\n{}",
+            code_list(&f.expected),
+            code_list(&actual),
+            if shown.is_empty() { "    (no diagnostics)".to_string() } else { shown.join("\n") }
+        ));
+    }
+    let snapshot = format!("{}\n----- diagnostics -----\n{rendered}", f.text);
+    let stem = f.stem.clone();
+    let checked = std::panic::catch_unwind(move || {
+        insta::with_settings!({ snapshot_path => "ui/snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(stem, snapshot);
+        });
+    });
+    if checked.is_err() {
+        problems.push("snapshot differs (see the diff above)".into());
+    }
+    (!problems.is_empty()).then(|| format!("{}: {}", f.name, problems.join("; ")))
+}
+
+/// Snapshots left behind by a fixture that was renamed, removed or moved to
+/// `pending/`: a snapshot is a claim, and a claim about nothing misleads.
+fn orphan_snapshots(all: &[Result<Fixture, String>]) -> Vec<String> {
+    let stems: BTreeSet<&str> = all.iter().flatten().map(|f| f.stem.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(root().join("tests/ui/snapshots")) else { return Vec::new() };
+    let mut orphans: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.strip_suffix(".snap").is_none_or(|stem| !stems.contains(stem)))
+        .map(|n| format!("tests/ui/snapshots/{n}: no fixture tests/ui/*.vpl has this snapshot; delete it"))
+        .collect();
+    orphans.sort();
+    orphans
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_expected_codes() {
+    // The compiler recurses over trees; the deep-nesting fixtures need room.
+    let worker = std::thread::Builder::new().stack_size(vplc::STACK).spawn(|| {
+        let all = fixtures("");
+        let count = all.len();
+        let failures: Vec<String> = all
+            .iter()
+            .filter_map(|f| match f {
+                Ok(f) => run(f),
+                Err(e) => Some(e.clone()),
+            })
+            .collect();
+        let mut failures = failures;
+        failures.extend(orphan_snapshots(&all));
+        (count, failures)
+    });
+    let (count, failures) = worker.expect("spawn").join().expect("the suite itself panicked");
+    assert!(failures.is_empty(), "{} of {count} UI fixtures failed:\n\n{}\n", failures.len(), failures.join("\n\n"));
+    assert!(count >= MIN_FIXTURES, "only {count} UI fixtures; the suite promises at least {MIN_FIXTURES}");
+}
+
+#[test]
+fn every_triggerable_code_has_a_fixture() {
+    let codes_of = |sub: &str| -> BTreeSet<Code> { fixtures(sub).into_iter().flatten().flat_map(|f| f.expected).collect() };
+    let covered = codes_of("");
+    let waiting = codes_of("pending");
+    let exempt: BTreeSet<Code> = UNTRIGGERABLE.iter().chain(PENDING_ONLY).map(|(c, _)| *c).collect();
+    let missing: Vec<&str> =
+        Code::ALL.iter().filter(|c| !covered.contains(c) && !exempt.contains(c)).map(|c| c.as_str()).collect();
+    assert!(
+        missing.is_empty(),
+        "no tests/ui fixture expects {}; add one, or list the code in UNTRIGGERABLE or PENDING_ONLY with the reason",
+        missing.join(", ")
+    );
+    let stale: Vec<&str> = exempt.iter().filter(|c| covered.contains(c)).map(|c| c.as_str()).collect();
+    assert!(stale.is_empty(), "{} is exempted but a tests/ui fixture expects it; remove the exemption", stale.join(", "));
+    let unbacked: Vec<&str> = PENDING_ONLY.iter().map(|(c, _)| *c).filter(|c| !waiting.contains(c)).map(|c| c.as_str()).collect();
+    assert!(unbacked.is_empty(), "{} is listed in PENDING_ONLY but no tests/ui/pending fixture expects it", unbacked.join(", "));
+}
