@@ -12,7 +12,9 @@
 //! the rendered diagnostics together are snapshotted in
 //! `tests/ui/snapshots/<stem>.snap`, so a change to a message, a span or a
 //! help line shows up as a reviewed diff. Fixtures whose diagnostic is still
-//! wrong wait in `tests/ui/pending/`, which this suite does not read.
+//! wrong wait in `tests/ui/pending/` (each says why in a `// pending:` line),
+//! which this suite does not run; `tests/ui/imports/` holds instruments that
+//! fixtures `use`, and is not a fixture folder either.
 //!
 //! Update snapshots with `INSTA_UPDATE=always cargo test -p vplc --test ui`
 //! (or `cargo insta review`), then read every changed `.snap`.
@@ -119,10 +121,21 @@ fn code_list(codes: &BTreeSet<Code>) -> String {
     codes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// `vplc::input::resolve_import`, run from the repository root whatever the
+/// test's working directory, and naming the files it finds relative to the
+/// root, so that snapshots of fixtures importing `tests/ui/imports/*.vpl` do
+/// not depend on the machine.
+fn resolve(id: &str, from: &str) -> Option<(String, String)> {
+    let root = root();
+    let (name, text) = vplc::input::resolve_import(id, &root.join(from).display().to_string())?;
+    let rel = Path::new(&name).strip_prefix(&root).map(|p| p.display().to_string()).unwrap_or(name);
+    Some((rel, text))
+}
+
 /// Compiles one fixture, checks its codes and its snapshot; returns what
 /// went wrong, if anything.
 fn run(f: &Fixture) -> Option<String> {
-    let c = vpl_core::compile(&f.name, &f.text, &vplc::input::resolve_import);
+    let c = vpl_core::compile(&f.name, &f.text, &resolve);
     let rendered = vplc::report::render(vplc::cli::ErrorFormat::Human, false, &c.sources, &c.diagnostics);
     let actual: BTreeSet<Code> = c.diagnostics.iter().map(|d| d.code).collect();
     let mut problems = Vec::new();
