@@ -257,6 +257,11 @@ that does not exist, a string for a `bool`).";
 optionally `@actor`) to a status: met, late, missed, pending, breached, undetermined,
 exempt, permitted, encouraged, not_applicable.";
 
+    CaseEventRole = "E0712", "event done by an actor who cannot do it",
+"The vocabulary says which roles can do some events (`event upstream_notified by
+product_provider`), and the event's actor holds none of them. Either the actor's `roles`
+are incomplete, or the event is attributed to the wrong actor.";
+
     Unused = "W0001", "unused declaration",
 "A role, event, fact, enum, penalty or import declared in this file is never used.
 Remove it or use it; stdlib declarations are never reported.";

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
 use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Row, Value};
-use vpl_core::table::render::{cond_words, deadline_words, pattern_words};
+use vpl_core::table::render::{cond_words, pattern_words};
 use vpl_time::{Period as TPeriod, Timing, Unit, When};
 
 /// A decision table ready to evaluate: its calendar built once.
@@ -63,6 +63,42 @@ impl Compiled {
         self.calendar.zone
     }
 
+    /// `as_of` as the last instant it covers: a date means the end of that day.
+    fn as_of_instant(&self, w: &When) -> DateTime<FixedOffset> {
+        match w {
+            When::At(t) => *t,
+            When::Day(d) => {
+                d.succ_opt().map(|n| self.instant(&When::Day(n)) - chrono::TimeDelta::seconds(1)).unwrap_or_else(|| self.instant(w))
+            }
+        }
+    }
+
+    /// Whether `a` came before `b`, when a whole day may hide the time.
+    fn order(&self, a: &When, b: &When) -> Order {
+        use std::cmp::Ordering::*;
+        match (a, b) {
+            (When::At(x), When::At(y)) => match x.cmp(y) {
+                Less => Order::Before,
+                Equal => Order::Same,
+                Greater => Order::After,
+            },
+            _ => match a.day_in(self.zone()).cmp(&b.day_in(self.zone())) {
+                Less => Order::Before,
+                Greater => Order::After,
+                Equal if a.is_whole_day() && b.is_whole_day() => Order::Same,
+                Equal => Order::Unclear,
+            },
+        }
+    }
+
+    /// A case time shown in the calendar's zone (whole days as they are).
+    fn show(&self, w: &When) -> String {
+        match w {
+            When::At(t) => show_instant(&t.with_timezone(&self.zone()).fixed_offset()),
+            When::Day(d) => d.to_string(),
+        }
+    }
+
     /// The instant a case time stands for in this calendar's zone (a whole
     /// day: its first instant).
     fn instant(&self, w: &When) -> DateTime<FixedOffset> {
@@ -71,6 +107,16 @@ impl Compiled {
             When::Day(d) => d.and_hms_opt(0, 0, 0).map_or(DateTime::UNIX_EPOCH.fixed_offset(), |n| n.and_utc().fixed_offset()),
         })
     }
+}
+
+/// The order of two case times; `Unclear` when they fall on the same day
+/// and one of them is a whole day (its time not given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Before,
+    Same,
+    After,
+    Unclear,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,9 +151,10 @@ struct Ctx<'a> {
     as_of: DateTime<FixedOffset>,
 }
 
-/// Checks one case against one compiled table, as of an instant.
+/// Checks one case against one compiled table, as of an instant (a date
+/// means the end of that day).
 pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
-    let as_of_i = c.instant(as_of);
+    let as_of_i = c.as_of_instant(as_of);
     let mut findings = Vec::new();
     for row in &c.table.rows {
         for (ai, actor) in case.actors.iter().enumerate() {
@@ -121,7 +168,7 @@ pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
     }
     let i = &c.table.instrument;
     let status = match &i.status {
-        InstrumentStatus::Draft { published, .. } => format!("draft for comment published {published}; checked as if in force"),
+        InstrumentStatus::Draft { published, .. } => format!("draft for comment published {published}; not binding, checked as if in force"),
         InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
     };
     CaseReport {
@@ -135,33 +182,34 @@ pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
     }
 }
 
-fn show(w: &When) -> String {
-    w.to_string()
-}
-
 fn show_instant(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
-fn event_words(case: &Case, e: &Event) -> String {
+fn event_words(c: &Compiled, case: &Case, e: &Event) -> String {
     let who = case.actors.get(e.actor).map_or("?", |a| a.id.as_str());
-    format!("event #{} `{}` by {} at {}", e.index, e.kind, who, show(&e.at))
+    format!("event #{} `{}` by {} at {}", e.index, e.kind, who, c.show(&e.at))
 }
 
 /// The duty in plain words.
 pub fn summary(row: &Row) -> String {
-    let mut s = format!("{} {} {}", row.bearer.replace('_', " "), row.modality.as_str(), pattern_words(&row.action));
-    match &row.deadline {
-        Deadline::None => {}
-        d => {
-            s.push(' ');
-            s.push_str(&deadline_words(d).replace(" (open-textured)", ""));
+    vpl_core::table::render::duty_sentence(row)
+}
+
+/// How late, in words. An act given as a whole day is late by whole days
+/// (counted from the last day of the period); under a minute is said so.
+fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) -> String {
+    match (done, last_day) {
+        (When::Day(d), Some(last)) => {
+            let days = (*d - last).num_days();
+            format!("{days} day{} (done on {d}, time not given)", if days == 1 { "" } else { "s" })
         }
+        _ if by < chrono::TimeDelta::minutes(1) => {
+            let _ = c;
+            "less than a minute".to_string()
+        }
+        _ => vpl_time::format_duration_human(by),
     }
-    if let Some(t) = &row.trigger {
-        s.push_str(&format!(" after {}", pattern_words(t)));
-    }
-    s
 }
 
 fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime<FixedOffset>) -> Option<Finding> {
@@ -175,6 +223,7 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
         modality: row.modality,
         actor: actor_id.clone(),
         status: Status::Undetermined,
+        draft: c.draft,
         summary: summary(row),
         trigger_at: None,
         due: None,
@@ -192,40 +241,43 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
 
     // The trigger: the first qualifying event, if the duty has one.
     let trigger = match &row.trigger {
-        Some(p) => match first_event(&ctx, p, None) {
-            Some(e) => {
-                explanation.push(format!("triggered by {}", event_words(case, e)));
-                f.trigger_at = Some(show(&e.at));
-                Some(e)
-            }
-            None => return None,
-        },
+        Some(p) => {
+            let e = first_event(&ctx, p, None)?;
+            explanation.push(format!("triggered by {}", event_words(c, case, e)));
+            f.trigger_at = Some(c.show(&e.at));
+            Some(e)
+        }
         None => None,
     };
-    let ctx = Ctx { event: None, ..ctx };
 
-    // The condition (one alternative of the duty's `when`).
+    // The condition (one alternative of the duty's `when`): any false
+    // literal rules the duty out, even if another is unknown.
+    let mut unknown = None;
     for lit in &row.conditions {
         match cond(&ctx, lit) {
             Truth::Yes => explanation.push(format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
                 explanation.push(format!("condition unknown: {} ({why})", cond_words(lit)));
-                f.note = Some(format!("missing data: {why}; a person must establish whether {}", cond_words(lit)));
-                f.explanation = explanation;
-                return Some(f);
+                unknown.get_or_insert((why, cond_words(lit)));
             }
         }
     }
+    if let Some((why, lit)) = unknown {
+        f.note = Some(format!("missing data: {why}; a person must establish whether {lit}"));
+        f.explanation = explanation;
+        return Some(f);
+    }
 
     // Instruments in force bind from their effective date.
-    let start = trigger.map_or(as_of, |e| c.instant(&e.at));
+    let start = trigger.map(|e| c.instant(&e.at));
     if let Some(eff) = c.effective {
-        if start.with_timezone(&c.zone()).date_naive() < eff {
+        let from = start.unwrap_or(as_of).with_timezone(&c.zone()).date_naive();
+        if from < eff {
             f.status = Status::NotApplicable;
             f.note = Some(format!(
                 "{} before the instrument took effect on {eff}",
-                if trigger.is_some() { "triggered" } else { "as of a date" }
+                if trigger.is_some() { "triggered" } else { "judged as of a date" }
             ));
             explanation.push(format!("the instrument is in force from {eff}"));
             f.explanation = explanation;
@@ -233,71 +285,115 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
         }
     }
 
-    for ex in &row.exceptions {
-        match cond(&ctx, ex) {
-            Truth::Yes => {
-                f.status = Status::Exempt;
-                f.note = Some(format!("exception holds: {}", cond_words(ex)));
-                explanation.push(format!("exception holds: {}", cond_words(ex)));
-                f.explanation = explanation;
-                return Some(f);
-            }
-            Truth::No => explanation.push(format!("exception does not hold: {}", cond_words(ex))),
-            Truth::Unknown(why) => {
-                f.note =
-                    Some(format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex)));
-                explanation.push(format!("exception unknown: {} ({why})", cond_words(ex)));
-                f.explanation = explanation;
-                return Some(f);
+    // Exceptions of obligations are judged as of `as_of`; those of
+    // prohibitions at the moment of each act (see `must_not`).
+    if row.modality != Modality::MustNot {
+        for ex in &row.exceptions {
+            match cond(&ctx, ex) {
+                Truth::Yes => {
+                    f.status = Status::Exempt;
+                    f.note = Some(format!("exception holds: {}", cond_words(ex)));
+                    explanation.push(format!("exception holds: {}", cond_words(ex)));
+                    f.explanation = explanation;
+                    return Some(f);
+                }
+                Truth::No => explanation.push(format!("exception does not hold: {}", cond_words(ex))),
+                Truth::Unknown(why) => {
+                    f.note = Some(format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex)));
+                    explanation.push(format!("exception unknown: {} ({why})", cond_words(ex)));
+                    f.explanation = explanation;
+                    return Some(f);
+                }
             }
         }
     }
 
-    let action = first_event(&ctx, &row.action, Some(start));
+    // The act: the first qualifying event (after the trigger, if any).
+    let action = first_event(&ctx, &row.action, trigger.map(|t| &t.at));
     match row.modality {
         Modality::May | Modality::Encouraged => {
             f.status = if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged };
             if let Some(a) = action {
-                f.done_at = Some(show(&a.at));
-                explanation.push(format!("done: {}", event_words(case, a)));
+                f.done_at = Some(c.show(&a.at));
+                explanation.push(format!("done: {}", event_words(c, case, a)));
             }
         }
-        Modality::Must => must(&ctx, row, trigger, action, start, &mut f, &mut explanation),
-        Modality::MustNot => must_not(&ctx, row, start, &mut f, &mut explanation),
+        Modality::Must => must(&ctx, row, trigger, action, &mut f, &mut explanation),
+        Modality::MustNot => must_not(&ctx, row, trigger, &mut f, &mut explanation),
     }
     if matches!(row.modality, Modality::Must | Modality::MustNot) {
         f.penalty = exposure(&ctx, row);
+    }
+    if c.draft {
+        explanation.push("the instrument is a draft: this is how it would apply if it were in force".into());
     }
     f.explanation = explanation;
     Some(f)
 }
 
 fn period(p: &Period) -> Option<TPeriod> {
+    use vpl_core::check::env::BaseUnit;
     let unit = match p.unit {
-        vpl_core::check::env::BaseUnit::Hour => Unit::Hour,
-        vpl_core::check::env::BaseUnit::Day => Unit::Day,
-        vpl_core::check::env::BaseUnit::WorkingDay => Unit::WorkingDay,
-        vpl_core::check::env::BaseUnit::Week => Unit::Week,
-        vpl_core::check::env::BaseUnit::Month => Unit::Month,
-        vpl_core::check::env::BaseUnit::Year => Unit::Year,
+        BaseUnit::Hour => Unit::Hour,
+        BaseUnit::Day => Unit::Day,
+        BaseUnit::WorkingDay => Unit::WorkingDay,
+        BaseUnit::Week => Unit::Week,
+        BaseUnit::Month => Unit::Month,
+        BaseUnit::Year => Unit::Year,
     };
     Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
 }
 
-fn must(
-    ctx: &Ctx<'_>,
-    row: &Row,
-    trigger: Option<&Event>,
-    action: Option<&Event>,
-    start: DateTime<FixedOffset>,
-    f: &mut Finding,
-    why: &mut Vec<String>,
-) {
+fn set_late(f: &mut Finding, c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) {
+    f.status = Status::Late;
+    f.late_by = Some(late_words(c, done, by, last_day));
+    f.late_by_seconds = Some(by.num_seconds());
+}
+
+/// Judges an act against a computed deadline. When the trigger was a whole
+/// day and the period counts hours or exact time, the real deadline lies
+/// somewhere in the day after the computed one; only acts clearly before
+/// or after that day get a verdict.
+fn judge(c: &Compiled, dl: &vpl_time::Deadline, trigger: &When, action: Option<&Event>, f: &mut Finding, as_of: DateTime<FixedOffset>) {
+    let slack = if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
+    match action {
+        Some(a) => match dl.judge(c.zone(), &a.at) {
+            Ok(Timing::InTime) => f.status = Status::Met,
+            Ok(Timing::Late { by }) if by >= slack => set_late(f, c, &a.at, by - slack, dl.last_day),
+            Ok(Timing::Late { .. }) => {
+                f.status = Status::Undetermined;
+                f.note = Some(format!(
+                    "the trigger is given as a whole day, so the deadline falls somewhere between {} and {}; a person must establish the time of the trigger",
+                    show_instant(&dl.due),
+                    show_instant(&(dl.due + slack))
+                ));
+            }
+            Ok(Timing::Unclear { reason }) => {
+                f.status = Status::Undetermined;
+                f.note = Some(format!("{reason}; a person must establish whether the act came before the deadline"));
+            }
+            Err(e) => f.note = Some(e.to_string()),
+        },
+        None if as_of >= dl.due + slack => {
+            f.status = Status::Missed;
+            let by = as_of - dl.due - slack;
+            f.late_by = Some(vpl_time::format_duration_human(by));
+            f.late_by_seconds = Some(by.num_seconds());
+        }
+        None if as_of >= dl.due => {
+            f.status = Status::Undetermined;
+            f.note = Some("not done; whether the deadline has passed depends on the time of the trigger, which is given as a whole day".into());
+        }
+        None => f.status = Status::Pending,
+    }
+}
+
+fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut Finding, why: &mut Vec<String>) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
-        f.done_at = Some(show(&a.at));
-        why.push(format!("done: {}", event_words(ctx.case, a)));
+        f.done_at = Some(c.show(&a.at));
+        why.push(format!("done: {}", event_words(c, ctx.case, a)));
     } else {
         why.push(format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
     }
@@ -311,7 +407,6 @@ fn must(
             let dl = match vpl_time::deadline(&c.calendar, &trigger.at, tp) {
                 Ok(d) => d,
                 Err(e) => {
-                    f.status = Status::Undetermined;
                     f.note = Some(format!("the deadline cannot be computed: {e}"));
                     why.push(format!("deadline not computed: {e}"));
                     return;
@@ -320,48 +415,29 @@ fn must(
             why.extend(dl.steps.iter().cloned());
             f.due = Some(show_instant(&dl.due));
             f.last_day = dl.last_day.map(|d| d.to_string());
-            if let Some(amb) = &dl.ambiguous {
+            judge(c, &dl, &trigger.at, action, f, as_of);
+            if let (Some(amb), None) = (&dl.ambiguous, &f.note) {
                 f.note = Some(amb.clone());
-            }
-            match action {
-                Some(a) => match dl.judge(c.zone(), &a.at) {
-                    Ok(Timing::InTime) => f.status = Status::Met,
-                    Ok(Timing::Late { by }) => {
-                        f.status = Status::Late;
-                        f.late_by = Some(vpl_time::format_duration_human(by));
-                        f.late_by_seconds = Some(by.num_seconds());
-                    }
-                    Ok(Timing::Unclear { reason }) => {
-                        f.status = Status::Undetermined;
-                        f.note = Some(reason);
-                    }
-                    Err(e) => f.note = Some(e.to_string()),
-                },
-                None if as_of >= dl.due => {
-                    f.status = Status::Missed;
-                    let by = as_of - dl.due;
-                    f.late_by = Some(vpl_time::format_duration_human(by));
-                    f.late_by_seconds = Some(by.num_seconds());
-                }
-                None => f.status = Status::Pending,
             }
         }
         Deadline::OpenTextured { word } => {
             f.status = Status::Undetermined;
+            let Some(start) = trigger.map(|t| c.instant(&t.at)) else {
+                f.note = Some(format!("to be done `{word}`; a person must judge whether it was"));
+                return;
+            };
             let end = action.map_or(as_of, |a| c.instant(&a.at));
             let elapsed = vpl_time::format_duration_human(end - start);
-            f.elapsed = Some(elapsed.clone());
+            let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) { "about " } else { "" };
+            f.elapsed = Some(format!("{approx}{elapsed}"));
             f.note = Some(match action {
-                Some(_) => format!("done {elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
-                None => format!(
-                    "not done; {elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"
-                ),
+                Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
+                None => format!("not done; {approx}{elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"),
             });
         }
         Deadline::None => match action {
             Some(_) => f.status = Status::Met,
             None => {
-                f.status = Status::Undetermined;
                 f.note = Some(if trigger.is_some() {
                     "the law sets no time limit; not yet done".into()
                 } else {
@@ -372,18 +448,23 @@ fn must(
         Deadline::Before { event } => {
             let limit = first_event(ctx, event, None);
             match (action, limit) {
-                (Some(a), Some(l)) if c.instant(&a.at) < c.instant(&l.at) => f.status = Status::Met,
                 (Some(a), Some(l)) => {
-                    f.status = Status::Late;
-                    let by = c.instant(&a.at) - c.instant(&l.at);
-                    f.late_by = Some(vpl_time::format_duration_human(by));
-                    f.late_by_seconds = Some(by.num_seconds());
-                    f.due = Some(show(&l.at));
+                    f.due = Some(c.show(&l.at));
+                    match c.order(&a.at, &l.at) {
+                        Order::Before => f.status = Status::Met,
+                        Order::Unclear => {
+                            f.note = Some(format!("done on the same day as {}; a person must establish which came first", event_words(c, ctx.case, l)));
+                        }
+                        Order::Same | Order::After => {
+                            let by = c.instant(&a.at) - c.instant(&l.at);
+                            set_late(f, c, &a.at, by, None);
+                        }
+                    }
                 }
                 (None, Some(l)) => {
                     f.status = Status::Missed;
-                    f.due = Some(show(&l.at));
-                    why.push(format!("it had to come before {}", event_words(ctx.case, l)));
+                    f.due = Some(c.show(&l.at));
+                    why.push(format!("it had to come before {}", event_words(c, ctx.case, l)));
                 }
                 (Some(_), None) => f.status = Status::Met,
                 (None, None) => {
@@ -403,17 +484,9 @@ fn must(
                 Ok(dl) => {
                     why.extend(dl.steps.iter().cloned());
                     f.due = Some(show_instant(&dl.due));
+                    f.last_day = dl.last_day.map(|d| d.to_string());
                     match action {
-                        Some(a) => match dl.judge(c.zone(), &a.at) {
-                            Ok(Timing::InTime) => f.status = Status::Met,
-                            Ok(Timing::Late { by }) => {
-                                f.status = Status::Late;
-                                f.late_by = Some(vpl_time::format_duration_human(by));
-                                f.late_by_seconds = Some(by.num_seconds());
-                            }
-                            Ok(Timing::Unclear { reason }) => f.note = Some(reason),
-                            Err(e) => f.note = Some(e.to_string()),
-                        },
+                        Some(a) => judge(c, &dl, &l.at, Some(a), f, as_of),
                         None => f.status = Status::Missed,
                     }
                 }
@@ -426,13 +499,13 @@ fn must(
                 f.note = Some(format!("due together with {}, which has not happened", pattern_words(event)));
                 return;
             };
-            let same = action.is_some_and(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
-            f.due = Some(show(&l.at));
+            f.due = Some(c.show(&l.at));
+            // The same act, or acts on the same day, count as "simultaneous".
+            let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
             f.status = if same { Status::Met } else { Status::Missed };
         }
         Deadline::ForAtLeast { period: p } => {
-            f.status = Status::Undetermined;
-            let from = trigger.map(|t| t.at);
+            let from = trigger.map(|t| t.at).or_else(|| action.map(|a| a.at));
             match (from, period(p)) {
                 (Some(from), Some(tp)) => match vpl_time::deadline(&c.calendar, &from, tp) {
                     Ok(dl) => {
@@ -441,44 +514,90 @@ fn must(
                     }
                     Err(e) => f.note = Some(format!("the retention period cannot be computed: {e}")),
                 },
-                _ => {
-                    f.note =
-                        Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
-                }
+                _ => f.note = Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe())),
             }
         }
     }
 }
 
-fn must_not(ctx: &Ctx<'_>, row: &Row, start: DateTime<FixedOffset>, f: &mut Finding, why: &mut Vec<String>) {
+/// A prohibition: the first act inside its window, for which no exception
+/// held at the moment of the act, breaks it.
+fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, why: &mut Vec<String>) {
     let c = ctx.c;
     let window_end = match &row.deadline {
         Deadline::Before { event } => {
             let end = first_event(ctx, event, None);
             match end {
-                Some(e) => why.push(format!("the prohibition ran until {}", event_words(ctx.case, e))),
+                Some(e) => why.push(format!("the prohibition ran until {}", event_words(c, ctx.case, e))),
                 None => why.push(format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
             }
-            end.map(|e| c.instant(&e.at))
+            end
         }
         _ => None,
     };
-    let from = if row.trigger.is_some() { Some(start) } else { None };
-    let breach = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).filter(|e| {
-        let t = c.instant(&e.at);
-        t <= ctx.as_of && from.is_none_or(|s| t >= s) && window_end.is_none_or(|end| t < end)
-    });
-    match breach.min_by_key(|e| c.instant(&e.at)) {
-        Some(e) => {
-            f.status = Status::Breached;
-            f.breached_by = Some(event_words(ctx.case, e));
-            f.done_at = Some(show(&e.at));
-            why.push(format!("broken by {}", event_words(ctx.case, e)));
+    let mut acts: Vec<&Event> = ctx
+        .case
+        .events
+        .iter()
+        .filter(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(|e| trigger.is_none_or(|t| matches!(c.order(&e.at, &t.at), Order::After | Order::Same | Order::Unclear)))
+        .collect();
+    acts.sort_by_key(|e| c.instant(&e.at));
+    let mut exempted = Vec::new();
+    for e in acts {
+        if let Some(end) = window_end {
+            match c.order(&e.at, &end.at) {
+                Order::Before => {}
+                Order::Unclear => {
+                    f.status = Status::Undetermined;
+                    f.done_at = Some(c.show(&e.at));
+                    f.note = Some(format!(
+                        "{} fell on the same day as {}; a person must establish which came first",
+                        event_words(c, ctx.case, e),
+                        event_words(c, ctx.case, end)
+                    ));
+                    return;
+                }
+                Order::Same | Order::After => continue,
+            }
         }
-        None => {
-            f.status = Status::Met;
-            why.push("no event breaks the prohibition".into());
+        // Exceptions are judged as things stood when the act was done.
+        let at_act = Ctx { c, case: ctx.case, bearer: ctx.bearer, event: None, as_of: c.instant(&e.at) };
+        let mut excused = None;
+        for ex in &row.exceptions {
+            match cond(&at_act, ex) {
+                Truth::Yes => {
+                    excused = Some(cond_words(ex));
+                    break;
+                }
+                Truth::No => {}
+                Truth::Unknown(w) => {
+                    f.status = Status::Undetermined;
+                    f.note = Some(format!("missing data: {w}; a person must judge whether the exception `{}` applied", cond_words(ex)));
+                    return;
+                }
+            }
         }
+        match excused {
+            Some(ex) => {
+                why.push(format!("{} is excused: {ex} held at the time", event_words(c, ctx.case, e)));
+                exempted.push(ex);
+            }
+            None => {
+                f.status = Status::Breached;
+                f.breached_by = Some(event_words(c, ctx.case, e));
+                f.done_at = Some(c.show(&e.at));
+                why.push(format!("broken by {}", event_words(c, ctx.case, e)));
+                return;
+            }
+        }
+    }
+    if let Some(ex) = exempted.first() {
+        f.status = Status::Exempt;
+        f.note = Some(format!("the act was excused: {ex}"));
+    } else {
+        f.status = Status::Met;
+        why.push("no event breaks the prohibition".into());
     }
 }
 
@@ -510,24 +629,17 @@ fn exposure(ctx: &Ctx<'_>, row: &Row) -> Vec<PenaltyExposure> {
         .collect()
 }
 
-/// The earliest event matching a pattern, at or before `as_of`, and at or
-/// after `after` when given.
-fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<DateTime<FixedOffset>>) -> Option<&'a Event> {
+/// The earliest event matching a pattern, at or before `as_of`, and not
+/// before `after` when given (an event on the same day as a whole-day
+/// `after`, or the reverse, counts).
+fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&When>) -> Option<&'a Event> {
     let c = ctx.c;
     ctx.case
         .events
         .iter()
-        .filter(|e| {
-            let t = c.instant(&e.at);
-            t <= ctx.as_of && after.is_none_or(|a| t >= a || same_day_whole(c, e, a))
-        })
+        .filter(|e| c.instant(&e.at) <= ctx.as_of && after.is_none_or(|a| c.order(&e.at, a) != Order::Before))
         .filter(|e| matches(ctx, p, e))
         .min_by_key(|e| c.instant(&e.at))
-}
-
-/// A whole-day event on the trigger's day counts as at or after it.
-fn same_day_whole(c: &Compiled, e: &Event, t: DateTime<FixedOffset>) -> bool {
-    matches!(e.at, When::Day(d) if d == t.with_timezone(&c.zone()).date_naive())
 }
 
 fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {

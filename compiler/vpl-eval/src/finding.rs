@@ -81,6 +81,8 @@ pub struct Finding {
     /// The case actor the duty binds.
     pub actor: String,
     pub status: Status,
+    /// The instrument is a draft: the finding says how it would apply if in force.
+    pub draft: bool,
     /// The duty in plain words.
     pub summary: String,
     /// When the trigger event happened (RFC 3339, or a date for a whole day).

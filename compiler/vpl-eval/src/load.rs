@@ -19,6 +19,8 @@ use vpl_time::When;
 pub struct Vocab {
     roles: BTreeMap<String, BTreeMap<String, String>>,
     events: BTreeMap<String, BTreeMap<String, String>>,
+    /// Roles that can do each event (empty: anyone).
+    event_by: BTreeMap<String, Vec<String>>,
     facts: BTreeMap<String, String>,
     enums: HashMap<String, Vec<String>>,
 }
@@ -35,6 +37,7 @@ impl Vocab {
             for ev in &voc.events {
                 let e = v.events.entry(ev.name.clone()).or_default();
                 e.extend(ev.fields.iter().map(|a| (a.name.clone(), a.r#type.clone())));
+                v.event_by.insert(ev.name.clone(), ev.by.clone());
             }
             v.facts.extend(voc.facts.iter().map(|f| (f.name.clone(), f.r#type.clone())));
             v.enums.extend(voc.enums.iter().map(|e| (e.name.clone(), e.variants.clone())));
@@ -72,6 +75,11 @@ pub fn load_case(file: FileId, base: usize, text: &str, vocab: &Vocab, opts: Loa
         ..ParseOptions::default()
     };
     let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    // A byte order mark is not JSON, but editors write it; skip it.
+    let (text, base) = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => (rest, base + '\u{FEFF}'.len_utf8()),
+        None => (text, base),
+    };
     let mut l = Loader { file, base, vocab, opts, errors: Vec::new() };
     let parsed = match jsonc_parser::parse_to_ast(text, &collect, &parse_opts) {
         Ok(p) => p,
@@ -152,7 +160,7 @@ impl<'a> Loader<'a> {
                     .primary(self.span(s, e), "not a field of the case format");
                 d = match did_you_mean(&name, allowed.iter().copied()) {
                     Some(x) => d.help(format!("did you mean `{x}`?")),
-                    None => d.help(format!("{what} fields: {}", allowed.join(", "))),
+                    None => d.help(format!("the fields of {what} are: {}", allowed.join(", "))),
                 };
                 self.err(d);
                 continue;
@@ -234,6 +242,11 @@ impl<'a> Loader<'a> {
         for p in &obj.properties {
             let name = p.name.as_str().to_string();
             let (s, e) = prop_name_range(p);
+            if out.contains_key(&name) {
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("fact `{name}` given twice")).primary(self.span(s, e), "repeated here").help("give each fact once");
+                self.err(d);
+                continue;
+            }
             match self.vocab.facts.get(&name).cloned() {
                 Some(ty) => {
                     if let Some(val) = self.typed(&p.value, &ty, &format!("fact `{name}`")) {
@@ -314,6 +327,11 @@ impl<'a> Loader<'a> {
         for p in &obj.properties {
             let name = p.name.as_str().to_string();
             let (s, e) = prop_name_range(p);
+            if out.contains_key(&name) {
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("attribute `{name}` given twice")).primary(self.span(s, e), "repeated here").help("give each attribute once");
+                self.err(d);
+                continue;
+            }
             match decl.get(&name) {
                 Some(ty) => {
                     if let Some(val) = self.typed(&p.value, ty, &format!("`{name}`")) {
@@ -449,9 +467,23 @@ impl<'a> Loader<'a> {
                 }
             });
             let at = self.required(&f, "at", ev, "the event").and_then(|t| self.when(t));
-            let decl = kind.as_ref().and_then(|k| self.vocab.events.get(k)).cloned().unwrap_or_default();
-            let owner = format!("event `{}`", kind.as_deref().unwrap_or("?"));
-            let attrs = f.get("attrs").map(|v| self.attrs(v, &decl, &owner)).unwrap_or_default();
+            // Attributes are checked only against a known event type.
+            let attrs = match (kind.as_ref().and_then(|k| self.vocab.events.get(k)).cloned(), f.get("attrs")) {
+                (Some(decl), Some(v)) => self.attrs(v, &decl, &format!("event `{}`", kind.as_deref().unwrap_or(""))),
+                _ => BTreeMap::new(),
+            };
+            if let (Some(k), Some(a)) = (&kind, actor) {
+                let allowed = self.vocab.event_by.get(k).cloned().unwrap_or_default();
+                let holder = actors.get(a);
+                if !allowed.is_empty() && holder.is_some_and(|h| !h.roles.iter().any(|r| allowed.contains(r))) {
+                    let who = holder.map_or("", |h| h.id.as_str());
+                    let span = f.get("actor").map_or_else(|| self.at(ev), |v| self.at(v));
+                    let d = Diagnostic::new(Code::CaseEventRole, format!("`{who}` cannot do `{k}`"))
+                        .primary(span, format!("`{k}` is done by {}", allowed.join(", ")))
+                        .help(format!("add one of these roles to `{who}`, or attribute the event to another actor"));
+                    self.err(d);
+                }
+            }
             if let (Some(kind), Some(actor), Some(at)) = (kind, actor, at) {
                 out.push(Event { kind, actor, at, attrs, index: i + 1 });
             }
@@ -526,8 +558,18 @@ pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(When::At(t));
     }
+    // RFC 3339 wants seconds; accept `2024-03-04T10:00+08:00` too.
+    if let Ok(t) = chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z") {
+        return Ok(When::At(t));
+    }
     if s.len() == 10 {
         return s.parse::<chrono::NaiveDate>().map(When::Day).map_err(|_| "no such date".to_string());
+    }
+    // Say which part is wrong: the date or the time of day.
+    if let Some(date) = s.get(..10).filter(|_| s.get(10..11).is_some_and(|c| c == "T" || c == " ")) {
+        if date.parse::<chrono::NaiveDate>().is_err() && date.chars().filter(|c| *c == '-').count() == 2 {
+            return Err(format!("{date} is not a date that exists"));
+        }
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
         if let Ok(local) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
@@ -536,6 +578,9 @@ pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
                 None => Err("a time without an offset: which zone is it in?".to_string()),
             };
         }
+    }
+    if s.len() > 10 && s.get(..10).is_some_and(|d| d.parse::<chrono::NaiveDate>().is_ok()) {
+        return Err("the time of day or the offset is not valid: write HH:MM:SS (hours 00–23) then an offset such as +08:00 or Z".to_string());
     }
     Err("not a date (YYYY-MM-DD) or a date-time with offset (RFC 3339)".to_string())
 }

@@ -110,14 +110,15 @@ pub fn report(r: &CaseReport, style: &Style) -> String {
                     })
                     .collect();
                 out.push_str(&format!(
-                    "  {} {} ({}): {} {}: {}{}\n",
+                    "  {}{} {} ({}): {} {}: {}{}\n",
+                    if f.draft { "[draft, not binding] " } else { "" },
                     f.cite.display,
                     f.duty,
                     f.actor,
                     p.instrument,
                     p.cite.display,
-                    if p.measures.is_empty() { String::new() } else { format!("{}; ", p.measures.join(", ").replace('_', " ")) },
-                    fines.join("; ")
+                    p.measures.iter().map(|m| m.replace('_', " ")).chain(fines).collect::<Vec<_>>().join("; "),
+                    ""
                 ));
             }
         }

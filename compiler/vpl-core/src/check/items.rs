@@ -766,6 +766,8 @@ impl<'a> Checker<'a> {
             return None;
         };
         let by = match &r.by {
+            // `by bearer`: the very actor the duty binds, not anyone with its role.
+            Some(role) if role.node == "bearer" => Actor::Bearer,
             Some(role) => match self.lookup(role, "role", is_role) {
                 Some(k) if is_role(&k) => Actor::Role(role.node.clone()),
                 Some(k) => {

@@ -156,33 +156,43 @@ fn clash(a: &Cond, b: &Cond) -> bool {
     }
 }
 
+/// Most W0003 warnings reported for one policy.
+const MAX_OVERLAP_WARNINGS: usize = 20;
+
 /// Two rows for the same bearer, action and trigger whose conditions can hold
-/// together but whose deadlines differ.
+/// together but whose deadlines are different periods. Rows are grouped by
+/// (bearer, action, trigger) first, so only rows that could conflict are
+/// compared, and the search stops after a few warnings.
 fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
-    let mut reported = std::collections::BTreeSet::new();
-    for (i, a) in rows.iter().enumerate() {
-        for b in rows.iter().skip(i + 1) {
-            if a.duty == b.duty || a.bearer != b.bearer || a.action != b.action || a.trigger != b.trigger {
-                continue;
-            }
-            if a.modality != b.modality || a.deadline == b.deadline || a.modality != Modality::Must {
-                continue;
-            }
-            let joint: Vec<Cond> = a.conditions.iter().chain(b.conditions.iter()).cloned().collect();
-            if contradictory(&joint) || !reported.insert((a.duty.clone(), b.duty.clone())) {
-                continue;
-            }
-            let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
-            if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::ConflictingRows,
-                        format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty),
-                    )
-                    .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
-                    .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
-                    .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
-                );
+    let is_period = |d: &Deadline| matches!(d, Deadline::Within { .. } | Deadline::OpenTextured { .. });
+    let mut groups: std::collections::BTreeMap<String, Vec<&Row>> = std::collections::BTreeMap::new();
+    for r in rows.iter().filter(|r| r.modality == Modality::Must && is_period(&r.deadline)) {
+        let key = serde_json::to_string(&(&r.bearer, &r.action, &r.trigger)).unwrap_or_default();
+        groups.entry(key).or_default().push(r);
+    }
+    let mut reported: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
+    for group in groups.values() {
+        for (i, a) in group.iter().enumerate() {
+            for b in group.iter().skip(i + 1) {
+                if reported.len() >= MAX_OVERLAP_WARNINGS {
+                    return;
+                }
+                if a.duty == b.duty || a.deadline == b.deadline || reported.contains(&(a.duty.as_str(), b.duty.as_str())) {
+                    continue;
+                }
+                if a.conditions.iter().any(|x| b.conditions.iter().any(|y| clash(x, y) || clash(y, x))) || contradictory(&a.conditions) {
+                    continue;
+                }
+                reported.insert((a.duty.as_str(), b.duty.as_str()));
+                let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
+                if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
+                    diags.push(
+                        Diagnostic::new(Code::ConflictingRows, format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty))
+                            .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
+                            .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
+                            .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
+                    );
+                }
             }
         }
     }

@@ -217,3 +217,130 @@ pub fn markdown(t: &DecisionTable) -> String {
     }
     out
 }
+
+/// What doing an event is, as an English verb phrase (base form):
+/// `reported` → "report", `users_notified` → "notify affected users".
+pub fn verb_phrase(event: &str) -> String {
+    let known = match event {
+        "aware" => "become aware of the vulnerability",
+        "verified" => "verify the vulnerability",
+        "upstream_notified" => "notify the upstream provider",
+        "provider_notified" => "inform the product's provider",
+        "reported" => "report the vulnerability",
+        "remedied" => "remedy the vulnerability",
+        "users_notified" => "notify affected users",
+        "published" => "publish vulnerability information",
+        "disclosed_overseas" => "disclose undisclosed vulnerability information overseas",
+        "platform_filed" => "file the collection platform with MIIT",
+        "operator_consented" => "consent in writing",
+        "publication_ceased" => "stop the publication",
+        "reward_programme_established" => "set up a reward programme",
+        "logs_kept" => "keep vulnerability receiving logs",
+        "intake_opened" => "keep a vulnerability receiving channel open",
+        "leak_controls_established" => "put controls against leaks in place",
+        "exploited" => "exploit a vulnerability",
+        "collected" => "collect vulnerability information",
+        "sold" => "sell vulnerability information",
+        "assisted_exploitation" => "help others exploit vulnerabilities",
+        "info_misused" => "misuse vulnerability information",
+        "exploit_tool_provided" => "provide exploitation tools",
+        "approved" => "approve",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let words: Vec<&str> = event.split('_').collect();
+    match words.split_last() {
+        Some((last, rest)) if last.ends_with("ed") => {
+            let stem = last.trim_end_matches("ed");
+            let verb = if stem.ends_with('i') { format!("{}y", stem.trim_end_matches('i')) } else { stem.to_string() };
+            if rest.is_empty() {
+                verb
+            } else {
+                format!("{verb} {}", rest.join(" "))
+            }
+        }
+        _ => event.replace('_', " "),
+    }
+}
+
+/// The -ing form of a verb phrase: "report the vulnerability" → "reporting the vulnerability".
+pub fn gerund(phrase: &str) -> String {
+    let (verb, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
+    let ing = match verb {
+        "stop" => "stopping".to_string(),
+        "set" => "setting".to_string(),
+        "put" => "putting".to_string(),
+        v if v.ends_with('e') && !v.ends_with("ee") => format!("{}ing", v.trim_end_matches('e')),
+        v => format!("{v}ing"),
+    };
+    if rest.is_empty() {
+        ing
+    } else {
+        format!("{ing} {rest}")
+    }
+}
+
+fn who_words(by: &Actor) -> &str {
+    match by {
+        Actor::Bearer => "",
+        Actor::Any => "",
+        Actor::Role(r) => r.as_str(),
+    }
+}
+
+fn event_clause(p: &EventPattern, ing: bool) -> String {
+    let mut s = if ing { gerund(&verb_phrase(&p.event)) } else { verb_phrase(&p.event) };
+    if let Some(f) = &p.filter {
+        s.push_str(&format!(" ({})", cond_words(f)));
+    }
+    let who = who_words(&p.by);
+    if !who.is_empty() {
+        s.push_str(&format!(" [by a {}]", who.replace('_', " ")));
+    } else if p.by == Actor::Bearer && ing {
+        // the bearer's own act: nothing to add
+    }
+    s
+}
+
+/// A duty as a plain English sentence, for tables and docs: "a product
+/// provider must report the vulnerability (to == miit_platform) within 2 days
+/// after becoming aware of the vulnerability".
+pub fn duty_sentence(row: &Row) -> String {
+    let bearer = row.bearer.replace('_', " ");
+    let modal = match row.modality {
+        Modality::Must => "must",
+        Modality::MustNot => "must not",
+        Modality::May => "may",
+        Modality::Encouraged => "is encouraged to",
+    };
+    let mut s = format!("{bearer} {modal} {}", event_clause(&row.action, false));
+    match &row.deadline {
+        Deadline::None => {}
+        Deadline::Within { period } => s.push_str(&format!(" within {}", period.describe())),
+        Deadline::OpenTextured { word } => s.push_str(&format!(" {word}")),
+        Deadline::Before { event } => s.push_str(&format!(" before {}", event_clause(event, true))),
+        Deadline::Prior { period, event } => s.push_str(&format!(" at least {} before {}", period.describe(), event_clause(event, true))),
+        Deadline::With { event } => s.push_str(&format!(" together with {}", event_clause(event, true))),
+        Deadline::ForAtLeast { period } => s.push_str(&format!(" for at least {}", period.describe())),
+    }
+    if let Some(t) = &row.trigger {
+        s.push_str(&format!(" after {}", event_clause(t, true)));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_read_as_english() {
+        assert_eq!(verb_phrase("reported"), "report the vulnerability");
+        assert_eq!(verb_phrase("widget_frobbed"), "frobb widget");
+        assert_eq!(verb_phrase("certified"), "certify");
+        assert_eq!(gerund("become aware of the vulnerability"), "becoming aware of the vulnerability");
+        assert_eq!(gerund("file the platform"), "filing the platform");
+    }
+}
