@@ -229,3 +229,10 @@ fn must_not_is_one_line() {
 fn an_amount_and_its_unit_share_a_line() {
     assert!(parse_file(FileId(0), "duty d {\n    within 2\n    days\n}\n").is_err());
 }
+
+#[test]
+#[ignore = "bug: a condition ending in a number, followed on the same line by a clause that starts with a name (a rule line, `fine`, `measures`), reads the number and that name as a quantity (`3 product_provider`) and fails to parse"]
+fn a_number_ending_a_condition_then_a_clause_on_one_line() {
+    parse("duty d {\n    when level > 3 product_provider must aware\n}\n");
+    parse("penalty p {\n    fine entity 1 CNY to 2 CNY when level > 3 fine person_in_charge 1 CNY to 2 CNY\n}\n");
+}
