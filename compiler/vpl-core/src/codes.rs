@@ -263,8 +263,10 @@ product_provider`), and the event's actor holds none of them. Either the actor's
 are incomplete, or the event is attributed to the wrong actor.";
 
     Unused = "W0001", "unused declaration",
-"A role, event, fact, enum, penalty or import declared in this file is never used.
-Remove it or use it; stdlib declarations are never reported.";
+"A role, event, fact, enum, unit, calendar or import declared in this file is never used,
+or an instrument is imported twice. Remove it or use it. Stdlib declarations are never
+reported, and neither are penalties: an instrument declares its penalties for the
+instruments that import it.";
 
     NeverHolds = "W0002", "condition can never hold",
 "Every alternative of this condition contradicts itself (`offering == product and

@@ -153,15 +153,32 @@ impl Diagnostics {
 }
 
 /// "did you mean" for a misspelled name: the closest candidate, if close.
+/// A candidate is close when few edits separate it from the name (about a
+/// third of its length) or it shares nearly all of it; ties go to the one
+/// needing fewer edits.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
+    // Ranked by edits, then by difference in length, then by similarity.
+    let mut best: Option<((usize, usize, i64), &str)> = None;
+    let budget = (name.chars().count() / 3).max(1);
     for c in candidates {
-        let score = strsim::jaro_winkler(name, c);
-        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
+        let edits = strsim::levenshtein(name, c);
+        let similar = strsim::jaro_winkler(name, c);
+        let prefix = c.len() >= 3 && name.len() >= 3 && (name.starts_with(c) || c.starts_with(name));
+        if edits > budget && similar < 0.9 && !prefix {
+            continue;
+        }
+        let key = (edits, name.len().abs_diff(c.len()), -((similar * 1000.0) as i64));
+        if best.is_none_or(|(k, _)| key < k) {
+            best = Some((key, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// "a role", "an event", "an int".
+pub fn a_or_an(noun: &str) -> String {
+    let vowel = noun.trim_start_matches('`').starts_with(|c: char| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 #[cfg(test)]
@@ -173,5 +190,8 @@ mod tests {
         let names = ["product_provider", "network_operator", "collector"];
         assert_eq!(did_you_mean("product_provder", names), Some("product_provider"));
         assert_eq!(did_you_mean("zebra", names), None);
+        assert_eq!(did_you_mean("discovered", ["disclosed_overseas", "aware"]), None);
+        assert_eq!(did_you_mean("dayz", ["day", "days", "hours"]), Some("days"));
+        assert_eq!(a_or_an("event"), "an event");
     }
 }

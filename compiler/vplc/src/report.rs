@@ -150,10 +150,13 @@ const MAX_SNIPPET_LINE: usize = 400;
 fn touches_long_line(sources: &SourceMap, d: &Diagnostic) -> bool {
     d.labels.iter().any(|l| {
         let Some(f) = sources.get(l.span.file) else { return false };
-        let (start, end) = (l.span.start as usize, l.span.end as usize);
-        let line_start = f.text.get(..start).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
-        let line_end = f.text.get(end..).and_then(|s| s.find('\n')).map_or(f.text.len(), |i| end + i);
-        line_end.saturating_sub(line_start) > MAX_SNIPPET_LINE
+        // The lines a snippet would print are those the label starts and ends on.
+        let line_len = |at: usize| {
+            let start = f.text.get(..at).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1);
+            let end = f.text.get(at..).and_then(|s| s.find('\n')).map_or(f.text.len(), |i| at + i);
+            end.saturating_sub(start)
+        };
+        line_len(l.span.start as usize) > MAX_SNIPPET_LINE || line_len(l.span.end as usize) > MAX_SNIPPET_LINE
     })
 }
 

@@ -20,6 +20,9 @@ pub enum Type {
     Set(Box<Type>),
     /// A role value (`bearer`), whose attributes are read with `.`.
     Role(String),
+    /// The type of something whose declaration failed to check (already
+    /// reported): uses of it report nothing more.
+    Error,
 }
 
 impl Type {
@@ -34,6 +37,7 @@ impl Type {
             Type::Enum(e) => format!("enum `{e}`"),
             Type::Set(t) => format!("set of {}", t.name()),
             Type::Role(r) => format!("role `{r}`"),
+            Type::Error => "an unknown type".into(),
         }
     }
 

@@ -48,6 +48,8 @@ impl<'a> Checker<'a> {
                 let (value, ty) = self.operand(e, scope, None)?;
                 if ty == Type::Bool {
                     Some(Cond::Is { value })
+                } else if ty == Type::Error {
+                    None
                 } else {
                     self.not_bool(e, &ty);
                     None
@@ -58,7 +60,7 @@ impl<'a> Checker<'a> {
 
     fn not_bool(&mut self, e: &Expr, ty: &Type) {
         let mut d = Diagnostic::new(Code::NotBool, "this condition is not true or false")
-            .primary(e.span, format!("this is a {}", ty.name()));
+            .primary(e.span, format!("this is {}", crate::diag::a_or_an(&ty.name())));
         if let Type::Enum(en) = ty {
             let first = self.env.enum_variants(en).and_then(|v| v.first().cloned()).unwrap_or_else(|| "…".into());
             d = d.help(format!("compare it with one of its values, e.g. `… == {first}`"));
@@ -70,8 +72,16 @@ impl<'a> Checker<'a> {
         let hint_l = self.peek_type(l, scope);
         let hint_r = self.peek_type(r, scope);
         let left = self.operand(l, scope, hint_r.as_ref());
+        // A bare name on the right means nothing on its own when the left
+        // failed (it is usually an enum value): do not report it twice.
+        if left.is_none() && hint_r.is_none() && matches!(r.node, ExprKind::Name(_)) {
+            return None;
+        }
         let right = self.operand(r, scope, hint_l.as_ref().or(left.as_ref().map(|(_, t)| t)));
         let ((lo, lt), (ro, rt)) = (left?, right?);
+        if lt == Type::Error || rt == Type::Error {
+            return None;
+        }
         if lt != rt {
             self.error(
                 Diagnostic::new(Code::TypeMismatch, format!("cannot compare {} with {}", lt.name(), rt.name()))
@@ -240,7 +250,7 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::new(Code::TypeMismatch, "a condition cannot be compared")
                                 .primary(e.span, "this is a condition")
-                                .help("add parentheses or split the comparison"),
+                                .help("use the condition itself: write `a and b`, not `(a and b) == true`"),
                         );
                         None
                     }
@@ -251,8 +261,37 @@ impl<'a> Checker<'a> {
 
     fn name_operand(&mut self, e: &Expr, n: &str, scope: &Scope<'_>, expected: Option<&Type>) -> Option<(Operand, Type)> {
         if let Some(ev) = scope.event {
-            if let Some(f) = self.env.event_fields(ev).and_then(|fs| fs.iter().find(|f| f.name == n)) {
+            let fields = self.env.event_fields(ev).unwrap_or_default().to_vec();
+            if let Some(f) = fields.iter().find(|f| f.name == n) {
                 return Some((Operand::Field { name: f.name.clone() }, f.ty.clone()));
+            }
+            // Inside `where`, a name that is no fact and no value of the
+            // expected enum was meant as a field of the event.
+            let is_fact = matches!(self.env.peek(n).map(|d| &d.kind), Some(DeclKind::Fact { .. }));
+            let is_value = matches!(expected, Some(Type::Enum(en)) if self.env.enum_variants(en).is_some_and(|v| v.iter().any(|x| x == n)));
+            let expects_enum = matches!(expected, Some(Type::Enum(_)));
+            if !is_fact && !is_value && !expects_enum {
+                let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                let mut d = Diagnostic::new(Code::UnknownField, format!("event `{ev}` has no field `{n}`")).primary(e.span, "unknown field");
+                d = match did_you_mean(n, names.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None if names.is_empty() => d.help(format!("`{ev}` has no fields")),
+                    None => d.help(format!("`{ev}` has: {}", names.join(", "))),
+                };
+                self.error(d);
+                return None;
+            }
+        }
+        // An enum value compared with something that is not of its enum.
+        if !matches!(expected, Some(Type::Enum(_)) | None) && self.env.peek(n).is_none() {
+            let owner = self.env.names_of(|k| matches!(k, DeclKind::Enum { variants } if variants.iter().any(|v| v == n))).next().map(String::from);
+            if let (Some(owner), Some(t)) = (owner, expected) {
+                self.error(
+                    Diagnostic::new(Code::TypeMismatch, format!("`{n}` is a value of enum `{owner}`, not {}", crate::diag::a_or_an(&t.name())))
+                        .primary(e.span, format!("compared with {}", crate::diag::a_or_an(&t.name())))
+                        .help("compare like with like: a bool with true/false, an enum with its own values"),
+                );
+                return None;
             }
         }
         if let Some(Type::Enum(en)) = expected {

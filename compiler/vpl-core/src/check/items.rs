@@ -6,6 +6,10 @@ use crate::syntax::ast::{CalendarClause, DutyClause, InstrumentClause, PenaltyCl
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
+/// Who a fine is imposed on: the entity (单位), the directly responsible
+/// person in charge (直接负责的主管人员), other directly responsible persons
+/// (其他直接责任人员), or an individual offender (个人).
+const FINE_TARGETS: &[&str] = &["entity", "person_in_charge", "other_responsible_person", "individual"];
 const WEEKDAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const PERIOD_RULES: &[(&str, &str)] = &[("civil_code_cn", "civil-code-cn"), ("exact", "exact"), ("eu_1182_71", "eu-1182-71")];
 
@@ -84,11 +88,10 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Fact(f) => {
-                    if let Some(ty) = self.resolve_type(&f.ty) {
-                        if let Some(d) = self.env.decls.get_mut(&f.name.node) {
-                            if d.span == f.name.span {
-                                d.kind = DeclKind::Fact { ty };
-                            }
+                    let ty = self.resolve_type(&f.ty).unwrap_or(Type::Error);
+                    if let Some(d) = self.env.decls.get_mut(&f.name.node) {
+                        if d.span == f.name.span {
+                            d.kind = DeclKind::Fact { ty };
                         }
                     }
                 }
@@ -144,10 +147,26 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// A header clause given twice would silently win over the first.
+    fn repeated_clauses<'s>(&mut self, clauses: impl Iterator<Item = (Span, &'s str)>, owner: &str) {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for (span, kind) in clauses {
+            if let Some(first) = seen.insert(kind, span) {
+                self.error(
+                    Diagnostic::new(Code::RepeatedClause, format!("{owner} has two {kind} clauses"))
+                        .primary(span, "second one here")
+                        .secondary(first, "first one here")
+                        .help("keep one"),
+                );
+            }
+        }
+    }
+
     pub(super) fn not_a(&mut self, name: &ast::Ident, wanted: &str, found: &DeclKind, code: Code) {
+        use crate::diag::a_or_an;
         self.error(
-            Diagnostic::new(code, format!("`{}` is not a {wanted}", name.node))
-                .primary(name.span, format!("this is a {}, but a {wanted} is needed here", found.noun())),
+            Diagnostic::new(code, format!("`{}` is not {}", name.node, a_or_an(wanted)))
+                .primary(name.span, format!("this is {}, but {} is needed here", a_or_an(found.noun()), a_or_an(wanted))),
         );
     }
 
@@ -165,7 +184,20 @@ impl<'a> Checker<'a> {
             Diagnostic::new(Code::BadCalendar, msg).primary(span, "here").help(help.to_string())
         };
         let mut ok = true;
+        self.repeated_clauses(
+            c.clauses.iter().filter_map(|x| match &x.node {
+                CalendarClause::Zone(_) => Some((x.span, "`zone`")),
+                CalendarClause::Rule(_) => Some((x.span, "`rule`")),
+                CalendarClause::Weekend(_) => Some((x.span, "`weekend`")),
+                CalendarClause::Covers(..) => Some((x.span, "`covers`")),
+                CalendarClause::Year { .. } => None,
+            }),
+            "the calendar",
+        );
         let mut years: Vec<(u32, Span, Vec<ast::DateSpan>, Vec<ast::DateSpan>)> = Vec::new();
+        // Where each listed day is written, to point at a day listed twice.
+        let mut rest_at: BTreeMap<chrono::NaiveDate, Span> = BTreeMap::new();
+        let mut work_at: BTreeMap<chrono::NaiveDate, Span> = BTreeMap::new();
         for clause in &c.clauses {
             match &clause.node {
                 CalendarClause::Zone(z) => {
@@ -220,6 +252,16 @@ impl<'a> Checker<'a> {
                     info.covers = Some((i32::try_from(a.node).unwrap_or(0), i32::try_from(b.node).unwrap_or(0)));
                 }
                 CalendarClause::Year { year, rest, work, .. } => {
+                    for s in rest {
+                        for d in days(&s.node) {
+                            rest_at.entry(d).or_insert(s.span);
+                        }
+                    }
+                    for s in work {
+                        for d in days(&s.node) {
+                            work_at.entry(d).or_insert(s.span);
+                        }
+                    }
                     years.push((
                         year.node,
                         year.span,
@@ -241,11 +283,11 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if info.zone.is_empty() {
+        if !c.clauses.iter().any(|x| matches!(x.node, CalendarClause::Zone(_))) {
             ok = false;
             self.error(bad(c.name.span, format!("calendar `{}` has no `zone`", c.name.node), "add e.g. zone \"Asia/Shanghai\""));
         }
-        if info.rule.is_empty() {
+        if !c.clauses.iter().any(|x| matches!(x.node, CalendarClause::Rule(_))) {
             ok = false;
             self.error(bad(
                 c.name.span,
@@ -276,11 +318,13 @@ impl<'a> Checker<'a> {
         }
         if let Some(both) = rest.intersection(&work).next() {
             ok = false;
-            self.error(bad(
-                c.name.span,
-                format!("{both} is listed both as a rest day and as a working day"),
-                "a day is one or the other",
-            ));
+            let (w, r) = (work_at.get(both).copied().unwrap_or(c.name.span), rest_at.get(both).copied().unwrap_or(c.name.span));
+            self.error(
+                Diagnostic::new(Code::BadCalendar, format!("{both} is listed both as a rest day and as a working day"))
+                    .primary(w, "listed as a working day here")
+                    .secondary(r, "listed as a rest day here")
+                    .help("a day is one or the other"),
+            );
         }
         info.rest_days = rest.iter().map(|d| d.to_string()).collect();
         info.work_days = work.iter().map(|d| d.to_string()).collect();
@@ -305,6 +349,15 @@ impl<'a> Checker<'a> {
                 }
                 PenaltyClause::Measures(m) => measures.extend(m.iter().map(|i| i.node.clone())),
                 PenaltyClause::Fine { target, min, max, when } => {
+                    if !FINE_TARGETS.contains(&target.node.as_str()) {
+                        let mut d = Diagnostic::new(Code::UnknownName, format!("unknown fine target `{}`", target.node))
+                            .primary(target.span, "who is fined?");
+                        d = match did_you_mean(&target.node, FINE_TARGETS.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help(format!("fines are imposed on: {}", FINE_TARGETS.join(", "))),
+                        };
+                        self.error(d);
+                    }
                     let (lo, hi) = (self.money(min), self.money(max));
                     let when = when.as_ref().and_then(|e| self.cond(e, &expr::Scope::penalty()));
                     if let (Some(lo), Some(hi)) = (lo, hi) {
@@ -412,6 +465,7 @@ impl<'a> Checker<'a> {
         };
         let mut status_seen = false;
         let mut calendar: Option<String> = None;
+        self.repeated_clauses(inst.clauses.iter().map(|c| (c.span, instrument_clause_kind(&c.node))), "the instrument");
         for c in &inst.clauses {
             match &c.node {
                 InstrumentClause::Title(ast::Lang::Zh, t) => info.title_zh = Some(t.clone()),
@@ -445,6 +499,16 @@ impl<'a> Checker<'a> {
                         );
                     }
                     info.status = Status::InForce { issued: issued.node.0.to_string(), effective: effective.node.0.to_string() };
+                }
+                InstrumentClause::Calendar(name) if self.env.peek(&name.node).is_none() => {
+                    let known: Vec<&str> = self.env.names_of(|k| matches!(k, DeclKind::Calendar)).collect();
+                    let mut d = Diagnostic::new(Code::UnknownCalendar, format!("unknown calendar `{}`", name.node))
+                        .primary(name.span, "no calendar has this name");
+                    d = match did_you_mean(&name.node, known.iter().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("calendars: {}", known.join(", "))),
+                    };
+                    self.error(d);
                 }
                 InstrumentClause::Calendar(name) => match self.lookup(name, "calendar", |k| matches!(k, DeclKind::Calendar)) {
                     Some(DeclKind::Calendar) => calendar = Some(name.node.clone()),
@@ -791,7 +855,12 @@ impl<'a> Checker<'a> {
                 if let Some(s) = decl_span {
                     d = d.secondary(s, "declared here");
                 }
-                self.error(d.help("check the bearer, or widen the event's `by` list"));
+                let help = if matches!(by, Actor::Bearer) {
+                    "check the bearer, or widen the event's `by` list"
+                } else {
+                    "check the role after `by`, or widen the event's `by` list"
+                };
+                self.error(d.help(help));
                 return None;
             }
         }
@@ -804,15 +873,17 @@ impl<'a> Checker<'a> {
 
     fn report_unused_decl(&mut self, name: &ast::Ident, noun: &str) {
         if self.env.peek(&name.node).is_some_and(|d| !d.used.get() && d.span == name.span) {
-            self.error(
-                Diagnostic::new(Code::Unused, format!("{noun} `{}` is never used", name.node))
-                    .primary(name.span, "declared here")
-                    .help("remove it, or use it in a duty"),
-            );
+            let help = match noun {
+                "calendar" => "remove it, or name it in the instrument's `calendar` clause",
+                "unit" => "remove it, or use it in a period or a fine",
+                _ => "remove it, or use it in a duty",
+            };
+            self.error(Diagnostic::new(Code::Unused, format!("{noun} `{}` is never used", name.node)).primary(name.span, "declared here").help(help));
         }
     }
 
     pub(super) fn report_unused(&mut self, u: &Unit<'_>) {
+        let mut seen_uses = BTreeSet::new();
         let is_policy = items(u).any(|i| matches!(i, Item::Instrument(_)));
         for item in items(u) {
             match item {
@@ -828,13 +899,21 @@ impl<'a> Checker<'a> {
                 // A file without an instrument is a vocabulary for others.
                 Item::Calendar(c) if is_policy => self.report_unused_decl(&c.name, "calendar"),
                 Item::Use(x) => {
+                    if !seen_uses.insert(x.target.node.clone()) {
+                        self.error(
+                            Diagnostic::new(Code::Unused, format!("`{}` is imported twice", x.target.node))
+                                .primary(x.target.span, "imported again here")
+                                .help("remove this `use`"),
+                        );
+                        continue;
+                    }
+                    // Used when the file itself names something the import declares.
+                    let referenced = names_referenced(u);
                     let used = self
                         .units
                         .iter()
                         .filter(|o| o.origin == Origin::Import && instrument_of(o).is_some_and(|i| i.id.node == x.target.node))
-                        .any(|o| {
-                            items(o).any(|i| declared_name(i).is_some_and(|n| self.env.peek(n).is_some_and(|d| d.used.get())))
-                        });
+                        .any(|o| items(o).any(|i| declared_name(i).is_some_and(|n| referenced.contains(n))));
                     if !used {
                         self.error(
                             Diagnostic::new(Code::Unused, format!("import `{}` is never used", x.target.node))
@@ -876,12 +955,74 @@ impl<'a> Checker<'a> {
     }
 }
 
+fn instrument_clause_kind(c: &InstrumentClause) -> &'static str {
+    match c {
+        InstrumentClause::Title(ast::Lang::Zh, _) => "`title zh`",
+        InstrumentClause::Title(ast::Lang::En, _) => "`title en`",
+        InstrumentClause::IssuedBy(_) => "`issued_by`",
+        InstrumentClause::Number(_) => "`number`",
+        InstrumentClause::Draft { .. } | InstrumentClause::InForce { .. } => "`status`",
+        InstrumentClause::Calendar(_) => "`calendar`",
+        InstrumentClause::Excerpt(_) => "`excerpt`",
+    }
+}
+
 fn type_name(t: &Type) -> String {
     match t {
         Type::Enum(e) | Type::Role(e) => e.clone(),
         Type::Set(t) => type_name(t),
         other => other.name(),
     }
+}
+
+/// Names a file's duties and declarations mention (penalties, roles,
+/// events): enough to tell whether an import is used.
+fn names_referenced(u: &Unit<'_>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let event = |r: &ast::EventRef, out: &mut BTreeSet<String>| {
+        out.insert(r.event.node.clone());
+        if let Some(b) = &r.by {
+            out.insert(b.node.clone());
+        }
+    };
+    for item in items(u) {
+        match item {
+            Item::Duty(d) => {
+                for c in &d.clauses {
+                    match &c.node {
+                        DutyClause::Penalty(p) => {
+                            out.insert(p.node.clone());
+                        }
+                        DutyClause::Rule { bearer, action, .. } => {
+                            out.insert(bearer.node.clone());
+                            event(action, &mut out);
+                        }
+                        DutyClause::Deadline { timing, trigger } => {
+                            if let Some(t) = trigger {
+                                event(t, &mut out);
+                            }
+                            if let Some(t) = timing {
+                                if let Timing::Before(e) | Timing::Prior(_, e) | Timing::With(e) = &t.node {
+                                    event(e, &mut out);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Item::Event(e) => out.extend(e.by.iter().map(|b| b.node.clone())),
+            Item::Instrument(i) => {
+                for c in &i.clauses {
+                    if let InstrumentClause::Calendar(c) = &c.node {
+                        out.insert(c.node.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn declared_name(i: &Item) -> Option<&str> {

@@ -137,6 +137,143 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
+const ITEM_KEYWORDS: &[&str] = &["use", "instrument", "article", "duty", "penalty", "role", "event", "fact", "enum", "unit", "calendar"];
+const RESERVED: &[&str] = &[
+    "after", "and", "before", "by", "cite", "encouraged", "false", "for", "happened", "immediately", "in", "may", "must", "not", "or",
+    "penalty", "promptly", "timely", "true", "unless", "when", "where", "with", "within",
+];
+
+/// The word (letters, digits, `_`) starting at `at`.
+fn word_at(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or("");
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    rest.get(..end).unwrap_or("")
+}
+
+/// Brackets opened before `at` and not closed, innermost last.
+fn open_brackets(text: &str, at: usize) -> Vec<(usize, u8)> {
+    let bytes = text.as_bytes();
+    let mut stack = Vec::new();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < at {
+        let Some(&b) = bytes.get(i) else { break };
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                        i += 1;
+                    }
+                }
+                b'(' | b'{' => stack.push((i, b)),
+                b')' | b'}' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    stack
+}
+
+/// Makes a pest error say what a user would: a misspelled keyword, a
+/// bracket left open, a string never closed, a reserved word used as a name.
+pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &str, base: usize) -> Diagnostic {
+    let mut d = from_pest(file, err, base);
+    let at = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let positives: Vec<Rule> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let word = word_at(text, at);
+    let here = Span::new(file, base + at, base + at + word.len().max(1));
+    let open = open_brackets(text, at);
+    if text.get(at..).is_some_and(|r| r.starts_with('"')) && text.get(at + 1..).is_some_and(|r| !r.contains('"')) {
+        return Diagnostic::new(Code::Syntax, "unterminated string")
+            .primary(Span::new(file, base + at, base + at + 1), "this string is never closed")
+            .help("add the closing `\"`");
+    }
+    let before = text.get(..at).unwrap_or("").trim_end();
+    let last_line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let after_doc = before.get(last_line_start..).is_some_and(|l| l.trim_start().starts_with("///"));
+    if open.is_empty() && after_doc && !ITEM_KEYWORDS.contains(&word) {
+        return Diagnostic::new(Code::Syntax, "doc comment documents nothing")
+            .primary(Span::new(file, base + last_line_start, base + before.len()), "no declaration follows this")
+            .help("put `///` lines right before a declaration, or use `//` for a comment");
+    }
+    let top_level = positives.is_empty() || positives.iter().all(|r| matches!(r, Rule::docs | Rule::doc_line | Rule::EOI | Rule::file));
+    if open.is_empty() && top_level && !ITEM_KEYWORDS.contains(&word) {
+        let mut x = Diagnostic::new(Code::Syntax, "expected a declaration").primary(here, "not a declaration");
+        x = match crate::diag::did_you_mean(word, ITEM_KEYWORDS.iter().copied()) {
+            Some(s) if !word.is_empty() => x.help(format!("did you mean `{s}`?")),
+            _ => x.help(format!("a file holds declarations: {}", ITEM_KEYWORDS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+        };
+        return x;
+    }
+    // A declaration keyword where the declaration as a whole did not parse:
+    // pest backs off to its start; show the form it should have.
+    if open.is_empty() && top_level && ITEM_KEYWORDS.contains(&word) {
+        let form = match word {
+            "use" => "use ID                      (e.g. `use cn/csl-2016`)",
+            "instrument" => "instrument ID { title en \"…\"  status …  calendar NAME }",
+            "article" => "article N { zh \"…\"  en \"…\"  [no_duty \"why\"]  [para N { … }] }",
+            "duty" => "duty NAME { cite art N  BEARER must EVENT  [within N unit after EVENT] … }",
+            "penalty" => "penalty NAME { cite art N  [measures A, B]  [fine entity N CNY to N CNY] }",
+            "role" => "role NAME [{ attr: type, … }]",
+            "event" => "event NAME [by ROLE, …] [{ field: type, … }]",
+            "fact" => "fact NAME: TYPE",
+            "enum" => "enum NAME { value, value, … }",
+            "unit" => "unit NAME[, NAME]: duration BASE   or   unit NAME: currency",
+            _ => "calendar NAME { zone \"…\"  rule RULE  weekend sat, sun  covers Y..Y  year Y { rest …  work … } }",
+        };
+        return Diagnostic::new(Code::Syntax, format!("this `{word}` declaration is malformed"))
+            .primary(here, format!("`{word}` starts here"))
+            .help(format!("the form is: {form}"));
+    }
+    // A `(` at the error whose `)` never comes on its line.
+    if text.get(at..).is_some_and(|r| r.starts_with('(')) {
+        let line = text.get(at..).unwrap_or("").split('\n').next().unwrap_or("");
+        let mut depth = 0i32;
+        for c in line.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth > 0 {
+            return d
+                .secondary(Span::new(file, base + at, base + at + 1), "this `(` is not closed")
+                .help("add the missing `)`");
+        }
+    }
+    if positives.contains(&Rule::ident) && RESERVED.contains(&word) {
+        return Diagnostic::new(Code::Syntax, format!("`{word}` is a reserved word"))
+            .primary(here, "a name is expected here")
+            .help("reserved words cannot be used as names; pick another name");
+    }
+    if let Some(&(pos, b)) = open.last() {
+        let (opener, closer) = if b == b'(' { ("(", ")") } else { ("{", "}") };
+        let at_end = text.get(at..).is_some_and(|r| r.trim().is_empty());
+        if b == b'(' || at_end {
+            d.message = format!("{}; or a missing `{closer}`", d.message);
+            d = d.secondary(Span::new(file, base + pos, base + pos + 1), format!("this `{opener}` is not closed")).help(format!("add the missing `{closer}`"));
+        }
+    }
+    d
+}
+
 pub(crate) fn from_pest(file: FileId, err: &pest::error::Error<Rule>, base: usize) -> Diagnostic {
     let (start, end) = match err.location {
         InputLocation::Pos(p) => (p, p),

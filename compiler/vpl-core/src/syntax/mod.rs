@@ -13,3 +13,4 @@ pub use parse::parse_file;
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/grammar.pest"]
 pub(crate) struct VplParser;
+

@@ -4,7 +4,7 @@
 //! all.
 
 use super::ast::*;
-use super::errors::{check_nesting, from_pest};
+use super::errors::{check_nesting, explain_pest};
 use super::{Rule, VplParser};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -36,7 +36,7 @@ pub fn parse_file(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
 /// After a syntax error, look for the next line that starts a top-level item
 /// and parse from there, to report later errors too.
 fn recover(file: FileId, text: &str, first: &pest::error::Error<Rule>) -> Vec<Diagnostic> {
-    let mut errors = vec![from_pest(file, first, 0)];
+    let mut errors = vec![explain_pest(file, first, text, 0)];
     let mut pos = error_pos(first);
     for _ in 0..50 {
         let Some(next) = next_item_start(text, pos) else { break };
@@ -48,7 +48,7 @@ fn recover(file: FileId, text: &str, first: &pest::error::Error<Rule>) -> Vec<Di
                 if at == 0 {
                     break;
                 }
-                errors.push(from_pest(file, &err, next));
+                errors.push(explain_pest(file, &err, rest, next));
                 pos = next + at;
             }
         }

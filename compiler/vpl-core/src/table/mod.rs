@@ -129,6 +129,9 @@ pub fn dnf(c: &Cond) -> Option<Vec<Vec<Cond>>> {
 /// A conjunction that no case can satisfy: `x and not x`, `a == p and a == q`,
 /// `a == p and a != p`.
 pub fn contradictory(lits: &[Cond]) -> bool {
+    if lits.iter().any(|l| matches!(l, Cond::In { set, .. } if set.is_empty())) {
+        return true;
+    }
     for (i, a) in lits.iter().enumerate() {
         for b in lits.iter().skip(i + 1) {
             if clash(a, b) || clash(b, a) {
@@ -152,6 +155,7 @@ fn clash(a: &Cond, b: &Cond) -> bool {
         (Cond::Compare { cmp: CmpOp::Eq, left, right: Operand::Value { value } }, Cond::In { left: l2, set }) => {
             left == l2 && !set.contains(value)
         }
+        (Cond::In { left: l1, set: s1 }, Cond::In { left: l2, set: s2 }) => l1 == l2 && !s1.iter().any(|v| s2.contains(v)),
         _ => false,
     }
 }
