@@ -2,6 +2,8 @@
 //! compiles, and its table is a reviewed snapshot. Changing a policy changes
 //! a snapshot, so a change to a duty shows up in review.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code: a failed expectation should stop the test")]
+
 use std::path::PathBuf;
 
 fn root() -> PathBuf {

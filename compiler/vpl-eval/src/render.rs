@@ -41,7 +41,7 @@ fn due(f: &Finding) -> String {
 }
 
 pub fn report(r: &CaseReport, style: &Style) -> String {
-    let mut out = format!("{}", r.instrument);
+    let mut out = r.instrument.clone();
     out.push_str(&format!(" ({})\n", r.instrument_status));
     if r.findings.is_empty() {
         out.push_str("  no duty of this instrument applies to this case\n");

@@ -14,3 +14,4 @@ pub use parse::parse_file;
 #[grammar = "syntax/grammar.pest"]
 pub(crate) struct VplParser;
 
+

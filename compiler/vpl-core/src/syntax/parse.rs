@@ -141,23 +141,16 @@ impl Cx {
         })
     }
 
-    fn docs(&self, pair: Pair<Rule>) -> Docs {
-        pair.into_inner()
-            .map(|p| {
-                let s = p.as_str().trim_start_matches("///");
-                s.strip_prefix(' ').unwrap_or(s).trim_end().to_string()
-            })
-            .collect()
-    }
-
-    /// Splits off the leading `docs` pair every documented rule starts with.
+    /// Splits off the leading `///` lines every documented rule starts with.
     fn with_docs<'i>(&self, pair: Pair<'i, Rule>) -> (Docs, Span, Pairs<'i, Rule>) {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let docs = match inner.peek() {
-            Some(p) if p.as_rule() == Rule::docs => inner.next().map(|p| self.docs(p)).unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let mut docs = Vec::new();
+        while let Some(p) = inner.peek().filter(|p| p.as_rule() == Rule::doc_line) {
+            let s = p.as_str().trim_start_matches("///");
+            docs.push(s.strip_prefix(' ').unwrap_or(s).trim_end().to_string());
+            inner.next();
+        }
         (docs, span, inner)
     }
 

@@ -55,17 +55,18 @@ pub fn parse_as_of(rep: &mut Reporter, s: &str) -> Option<When> {
     }
 }
 
-pub fn parse_tz(rep: &mut Reporter, s: &Option<String>) -> Result<Option<chrono_tz::Tz>, ()> {
+/// `--tz ZONE`: `Some(None)` when absent; `None` (already reported) when invalid.
+pub fn parse_tz(rep: &mut Reporter, s: &Option<String>) -> Option<Option<chrono_tz::Tz>> {
     match s {
-        None => Ok(None),
+        None => Some(None),
         Some(z) => match z.parse::<chrono_tz::Tz>() {
-            Ok(tz) => Ok(Some(tz)),
+            Ok(tz) => Some(Some(tz)),
             Err(_) => {
                 rep.tool_error(ToolError::BadArgument {
                     what: format!("--tz {z}"),
                     why: "not an IANA time zone such as Asia/Shanghai".into(),
                 });
-                Err(())
+                None
             }
         },
     }
@@ -247,7 +248,7 @@ pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
     }
     let policies: Vec<String> = policies.into_iter().cloned().collect();
     let Some(compiled) = compile_all(rep, &policies) else { return BAD_INPUT };
-    let Ok(tz) = parse_tz(rep, &o.tz) else { return BAD_INPUT };
+    let Some(tz) = parse_tz(rep, &o.tz) else { return BAD_INPUT };
     let forced_as_of = match &o.as_of {
         Some(s) => match parse_as_of(rep, s) {
             Some(w) => Some(w),
