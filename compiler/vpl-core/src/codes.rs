@@ -179,11 +179,15 @@ bearer, or the event declaration is too narrow.";
 
     MissingClause = "E0503", "duty is missing a required clause",
 "A duty needs a `cite` clause and a rule line (`BEARER must|must not|may|encouraged
-EVENT`). A penalty needs a `cite` clause.";
+EVENT`); a period (`within N unit`, `immediately`…) needs the event it runs from
+(`after EVENT`). A penalty needs a `cite` clause and at least one `measures` or `fine`.";
 
     RepeatedClause = "E0504", "clause given twice",
 "A duty has at most one `cite`, one rule line, one deadline clause and one `when`
-condition (join conditions with `and`). `unless` and `penalty` may repeat.";
+condition (join conditions with `and`); `unless` and `penalty` may repeat. An
+instrument header has one `status`, `calendar`, `number`, `excerpt` and one title per
+language; a calendar one `zone`, `rule`, `weekend` and `covers`; a penalty one `cite`.
+A second one would silently replace the first, so it is an error.";
 
     NoInstrument = "E0505", "articles or duties without an instrument",
 "A file that declares articles, duties or penalties must declare exactly one

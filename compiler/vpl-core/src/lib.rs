@@ -135,9 +135,22 @@ fn load_imports(
                 continue;
             };
             loaded.push(u.target.node.clone());
-            let id = sources.add(name, text.clone());
+            let id = sources.add(name.clone(), text.clone());
             match syntax::parse_file(id, &text) {
-                Ok(f) => parsed.push((id, f, Origin::Import)),
+                Ok(f) => {
+                    let declared = instrument_id(&f);
+                    if declared.as_deref() != Some(u.target.node.as_str()) {
+                        diags.push(
+                            Diagnostic::new(Code::UnknownInstrument, format!("`{name}` does not hold `{}`", u.target.node))
+                                .primary(u.target.span, "imported here")
+                                .help(match declared {
+                                    Some(d) => format!("that file declares `{d}`; import it by that id"),
+                                    None => "that file declares no instrument".to_string(),
+                                }),
+                        );
+                    }
+                    parsed.push((id, f, Origin::Import));
+                }
                 Err(es) => diags.0.extend(es),
             }
         }

@@ -135,7 +135,8 @@ pub fn render(format: ErrorFormat, color: bool, sources: &SourceMap, diags: &[Di
         if term::emit_to_write_style(&mut buffer, config, &files, &cs).is_err() {
             let _ = writeln!(buffer, "{}[{}]: {}", severity_word(d.severity()), d.code.as_str(), d.message);
         }
-        if format == ErrorFormat::Plain {
+        // The one-line form drops labels and notes; keep the help at least.
+        if format == ErrorFormat::Plain || std::ptr::eq(config, &short) {
             if let Some(h) = &d.help {
                 let _ = writeln!(buffer, "  help: {h}");
             }

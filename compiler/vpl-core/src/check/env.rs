@@ -118,6 +118,8 @@ impl BaseUnit {
 pub enum UnitMeaning {
     Duration(BaseUnit),
     Currency(String),
+    /// A unit whose declaration failed (already reported): uses say nothing.
+    Invalid,
 }
 
 #[derive(Debug, Clone)]

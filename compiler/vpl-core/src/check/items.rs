@@ -41,12 +41,19 @@ impl<'a> Checker<'a> {
                                     None => diag.help(format!("base units: {}", BaseUnit::NAMES.join(", "))),
                                 };
                                 self.error(diag);
-                                continue;
+                                UnitMeaning::Invalid
                             }
                         },
                     };
+                    let invalid = matches!(meaning, UnitMeaning::Invalid);
                     for n in &d.names {
                         self.declare(n, DeclKind::Unit(meaning.clone()), &d.docs);
+                        if invalid {
+                            // Already reported; an "unused" warning would add nothing.
+                            if let Some(decl) = self.env.decls.get(&n.node) {
+                                decl.used.set(true);
+                            }
+                        }
                     }
                 }
                 Item::Penalty(p) => self.declare(&p.name, DeclKind::Penalty, &p.docs),
@@ -380,6 +387,13 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        if !p.clauses.iter().any(|c| matches!(c.node, PenaltyClause::Measures(_) | PenaltyClause::Fine { .. })) {
+            self.error(
+                Diagnostic::new(Code::MissingClause, format!("penalty `{}` imposes nothing", p.name.node))
+                    .primary(p.name.span, "no `measures` and no `fine`")
+                    .help("add what the article imposes, e.g. `measures order_correction, warning` or `fine entity 10_000 CNY to 100_000 CNY`"),
+            );
+        }
         let Some(cite) = cite else {
             self.error(
                 Diagnostic::new(Code::MissingClause, format!("penalty `{}` has no `cite` clause", p.name.node))
@@ -590,8 +604,12 @@ impl<'a> Checker<'a> {
                 }
                 paragraphs.insert(p.number.node, nums);
             }
-            let has_text = a.texts.iter().chain(a.paragraphs.iter().flat_map(|p| p.texts.iter())).next().is_some()
-                || a.paragraphs.iter().any(|p| p.items.iter().any(|i| !i.texts.is_empty()));
+            // Empty strings are no text.
+            let real = |t: &crate::span::Spanned<TextClause>| match &t.node {
+                TextClause::Text(_, s) | TextClause::Missing(_, s) => !s.trim().is_empty(),
+            };
+            let has_text = a.texts.iter().chain(a.paragraphs.iter().flat_map(|p| p.texts.iter())).any(real)
+                || a.paragraphs.iter().any(|p| p.items.iter().any(|i| i.texts.iter().any(real)));
             if !has_text {
                 self.error(
                     Diagnostic::new(Code::NoText, format!("article {} has no text", a.number.node))
@@ -760,6 +778,13 @@ impl<'a> Checker<'a> {
                 trigger = self.event_pattern(t, bearer_name, Actor::Bearer);
             }
             if let Some(t) = timing {
+                if trig.is_none() && matches!(t.node, Timing::Within(_) | Timing::Vague(_)) {
+                    self.error(
+                        Diagnostic::new(Code::MissingClause, "a period needs the event it runs from")
+                            .primary(t.span, "counted from what?")
+                            .help("add `after EVENT`, e.g. `within 2 days after aware`"),
+                    );
+                }
                 deadline = self.timing(t, bearer_name).unwrap_or(Deadline::None);
                 let fits = matches!((modality_t, &t.node), (Modality::Must, _) | (Modality::MustNot, Timing::Before(_)));
                 if !fits {

@@ -190,6 +190,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(Period { amount: q.amount.node, unit })
             }
+            UnitMeaning::Invalid => None,
             UnitMeaning::Currency(c) => {
                 self.error(
                     Diagnostic::new(Code::WrongUnitKind, "a money amount where a duration belongs")
@@ -212,6 +213,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(Money { amount: q.amount.node, currency })
             }
+            UnitMeaning::Invalid => None,
             UnitMeaning::Duration(_) => {
                 self.error(
                     Diagnostic::new(Code::WrongUnitKind, "a duration where a money amount belongs")

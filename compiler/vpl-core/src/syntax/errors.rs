@@ -258,6 +258,20 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
                 .help("add the missing `)`");
         }
     }
+    // `within 2 after…`: a number where a period or an amount begins, with
+    // no unit after it (on the same line).
+    let line_before = text.get(..at).unwrap_or("").rsplit('\n').next().unwrap_or("").trim_end();
+    let after_number = line_before.ends_with(|c: char| c.is_ascii_digit()) && {
+        let without_number = line_before.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+        let word = without_number.trim_end().rsplit(' ').next().unwrap_or("");
+        without_number.ends_with(' ')
+            && matches!(word, "" | "within" | "least" | "to" | "entity" | "person_in_charge" | "other_responsible_person" | "individual")
+    };
+    if after_number && (positives.contains(&Rule::ident) || positives.contains(&Rule::quantity)) {
+        return Diagnostic::new(Code::Syntax, "expected a unit after the number")
+            .primary(here, "a unit is needed before this")
+            .help("write the unit: `2 days`, `24 hours`, `5 working_days`, `100_000 CNY`");
+    }
     if positives.contains(&Rule::ident) && RESERVED.contains(&word) {
         return Diagnostic::new(Code::Syntax, format!("`{word}` is a reserved word"))
             .primary(here, "a name is expected here")

@@ -66,12 +66,20 @@ fn error_pos(err: &pest::error::Error<Rule>) -> usize {
 const ITEM_WORDS: &[&str] =
     &["use ", "instrument ", "article ", "duty ", "penalty ", "role ", "event ", "fact ", "enum ", "unit ", "calendar ", "///"];
 
+/// The start of the next line, after `after`, that begins a top-level item:
+/// an item keyword in column 0, or `///` lines in column 0 followed by one.
 fn next_item_start(text: &str, after: usize) -> Option<usize> {
     let mut offset = 0usize;
+    let mut docs_from: Option<usize> = None;
     for line in text.split_inclusive('\n') {
-        if offset > after && ITEM_WORDS.iter().any(|w| line.starts_with(w)) {
-            return Some(offset);
+        let is_doc = line.starts_with("///");
+        let is_item = ITEM_WORDS.iter().filter(|w| **w != "///").any(|w| line.starts_with(w));
+        if offset > after || docs_from.is_some_and(|d| d > after) {
+            if is_item {
+                return Some(docs_from.filter(|d| *d > after).unwrap_or(offset));
+            }
         }
+        docs_from = if is_doc { docs_from.or(Some(offset)) } else { None };
         offset += line.len();
     }
     None
