@@ -74,10 +74,8 @@ fn next_item_start(text: &str, after: usize) -> Option<usize> {
     for line in text.split_inclusive('\n') {
         let is_doc = line.starts_with("///");
         let is_item = ITEM_WORDS.iter().filter(|w| **w != "///").any(|w| line.starts_with(w));
-        if offset > after || docs_from.is_some_and(|d| d > after) {
-            if is_item {
-                return Some(docs_from.filter(|d| *d > after).unwrap_or(offset));
-            }
+        if is_item && (offset > after || docs_from.is_some_and(|d| d > after)) {
+            return Some(docs_from.filter(|d| *d > after).unwrap_or(offset));
         }
         docs_from = if is_doc { docs_from.or(Some(offset)) } else { None };
         offset += line.len();
