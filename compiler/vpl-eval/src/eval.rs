@@ -24,6 +24,15 @@ pub struct Compiled {
     pub calendar: vpl_time::Calendar,
     pub draft: bool,
     pub effective: Option<NaiveDate>,
+    /// Each row's duty in plain words, made once.
+    summaries: Vec<String>,
+}
+
+/// What to compute besides the verdicts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Record how each verdict was reached (`--explain`).
+    pub explain: bool,
 }
 
 impl Compiled {
@@ -56,7 +65,8 @@ impl Compiled {
             InstrumentStatus::Draft { .. } => (true, None),
             InstrumentStatus::InForce { effective, .. } => (false, effective.parse::<NaiveDate>().ok()),
         };
-        Ok(Compiled { table, calendar, draft, effective })
+        let summaries = table.rows.iter().map(summary).collect();
+        Ok(Compiled { table, calendar, draft, effective, summaries })
     }
 
     fn zone(&self) -> chrono_tz::Tz {
@@ -102,6 +112,10 @@ impl Compiled {
     /// The instant a case time stands for in this calendar's zone (a whole
     /// day: its first instant).
     fn instant(&self, w: &When) -> DateTime<FixedOffset> {
+        // An exact instant compares as it is, whatever its offset.
+        if let When::At(t) = w {
+            return *t;
+        }
         w.instant_in(self.zone()).unwrap_or_else(|_| match w {
             When::At(t) => *t,
             When::Day(d) => d.and_hms_opt(0, 0, 0).map_or(DateTime::UNIX_EPOCH.fixed_offset(), |n| n.and_utc().fixed_offset()),
@@ -126,6 +140,13 @@ enum Truth {
     Unknown(String),
 }
 
+impl Ctx<'_> {
+    /// An event's instant, from the per-case cache.
+    fn time(&self, e: &Event) -> DateTime<FixedOffset> {
+        e.index.checked_sub(1).and_then(|i| self.times.get(i)).copied().unwrap_or_else(|| self.c.instant(&e.at))
+    }
+}
+
 impl Truth {
     fn from(b: bool) -> Truth {
         if b {
@@ -145,23 +166,55 @@ impl Truth {
 
 struct Ctx<'a> {
     c: &'a Compiled,
+    /// Each event's instant in the calendar's zone, in `case.events` order.
+    times: &'a [DateTime<FixedOffset>],
     case: &'a Case,
     bearer: Option<usize>,
     event: Option<&'a Event>,
     as_of: DateTime<FixedOffset>,
 }
 
+/// How a verdict was reached; recorded only when asked for.
+struct Why {
+    on: bool,
+    steps: Vec<String>,
+}
+
+impl Why {
+    fn push(&mut self, s: String) {
+        if self.on {
+            self.steps.push(s);
+        }
+    }
+    fn push_with(&mut self, f: impl FnOnce() -> String) {
+        if self.on {
+            self.steps.push(f());
+        }
+    }
+    fn extend(&mut self, steps: impl IntoIterator<Item = String>) {
+        if self.on {
+            self.steps.extend(steps);
+        }
+    }
+}
+
 /// Checks one case against one compiled table, as of an instant (a date
-/// means the end of that day).
+/// means the end of that day), with explanations.
 pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
+    check_case_with(c, case, as_of, Options { explain: true })
+}
+
+/// Like [`check_case`], computing explanations only if `opts.explain`.
+pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -> CaseReport {
     let as_of_i = c.as_of_instant(as_of);
+    let times: Vec<DateTime<FixedOffset>> = case.events.iter().map(|e| c.instant(&e.at)).collect();
     let mut findings = Vec::new();
-    for row in &c.table.rows {
+    for (ri, row) in c.table.rows.iter().enumerate() {
         for (ai, actor) in case.actors.iter().enumerate() {
             if !actor.has_role(&row.bearer) {
                 continue;
             }
-            if let Some(f) = check_row(c, case, row, ai, as_of_i) {
+            if let Some(f) = check_row(c, case, &times, ri, row, ai, as_of_i, opts) {
                 findings.push(f);
             }
         }
@@ -212,9 +265,19 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
     }
 }
 
-fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime<FixedOffset>) -> Option<Finding> {
-    let ctx = Ctx { c, case, bearer: Some(actor), event: None, as_of };
-    let mut explanation = Vec::new();
+#[expect(clippy::too_many_arguments, reason = "the evaluation context of one row, passed down once")]
+fn check_row(
+    c: &Compiled,
+    case: &Case,
+    times: &[DateTime<FixedOffset>],
+    ri: usize,
+    row: &Row,
+    actor: usize,
+    as_of: DateTime<FixedOffset>,
+    opts: Options,
+) -> Option<Finding> {
+    let ctx = Ctx { c, case, times, bearer: Some(actor), event: None, as_of };
+    let mut explanation = Why { on: opts.explain, steps: Vec::new() };
     let actor_id = case.actors.get(actor).map_or_else(String::new, |a| a.id.clone());
     let mut f = Finding {
         duty: row.duty.clone(),
@@ -224,7 +287,7 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
         actor: actor_id.clone(),
         status: Status::Undetermined,
         draft: c.draft,
-        summary: summary(row),
+        summary: c.summaries.get(ri).cloned().unwrap_or_default(),
         trigger_at: None,
         due: None,
         last_day: None,
@@ -237,13 +300,13 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
         penalty: Vec::new(),
         explanation: Vec::new(),
     };
-    explanation.push(format!("{} is a {} in this case", actor_id, row.bearer));
+    explanation.push_with(|| format!("{} is a {} in this case", actor_id, row.bearer));
 
     // The trigger: the first qualifying event, if the duty has one.
     let trigger = match &row.trigger {
         Some(p) => {
             let e = first_event(&ctx, p, None)?;
-            explanation.push(format!("triggered by {}", event_words(c, case, e)));
+            explanation.push_with(|| format!("triggered by {}", event_words(c, case, e)));
             f.trigger_at = Some(c.show(&e.at));
             Some(e)
         }
@@ -255,17 +318,17 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
     let mut unknown = None;
     for lit in &row.conditions {
         match cond(&ctx, lit) {
-            Truth::Yes => explanation.push(format!("condition holds: {}", cond_words(lit))),
+            Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
-                explanation.push(format!("condition unknown: {} ({why})", cond_words(lit)));
+                explanation.push_with(|| format!("condition unknown: {} ({why})", cond_words(lit)));
                 unknown.get_or_insert((why, cond_words(lit)));
             }
         }
     }
     if let Some((why, lit)) = unknown {
         f.note = Some(format!("missing data: {why}; a person must establish whether {lit}"));
-        f.explanation = explanation;
+        f.explanation = explanation.steps;
         return Some(f);
     }
 
@@ -279,8 +342,8 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
                 "{} before the instrument took effect on {eff}",
                 if trigger.is_some() { "triggered" } else { "judged as of a date" }
             ));
-            explanation.push(format!("the instrument is in force from {eff}"));
-            f.explanation = explanation;
+            explanation.push_with(|| format!("the instrument is in force from {eff}"));
+            f.explanation = explanation.steps;
             return Some(f);
         }
     }
@@ -293,15 +356,15 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
                 Truth::Yes => {
                     f.status = Status::Exempt;
                     f.note = Some(format!("exception holds: {}", cond_words(ex)));
-                    explanation.push(format!("exception holds: {}", cond_words(ex)));
-                    f.explanation = explanation;
+                    explanation.push_with(|| format!("exception holds: {}", cond_words(ex)));
+                    f.explanation = explanation.steps;
                     return Some(f);
                 }
-                Truth::No => explanation.push(format!("exception does not hold: {}", cond_words(ex))),
+                Truth::No => explanation.push_with(|| format!("exception does not hold: {}", cond_words(ex))),
                 Truth::Unknown(why) => {
                     f.note = Some(format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex)));
-                    explanation.push(format!("exception unknown: {} ({why})", cond_words(ex)));
-                    f.explanation = explanation;
+                    explanation.push_with(|| format!("exception unknown: {} ({why})", cond_words(ex)));
+                    f.explanation = explanation.steps;
                     return Some(f);
                 }
             }
@@ -315,19 +378,20 @@ fn check_row(c: &Compiled, case: &Case, row: &Row, actor: usize, as_of: DateTime
             f.status = if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged };
             if let Some(a) = action {
                 f.done_at = Some(c.show(&a.at));
-                explanation.push(format!("done: {}", event_words(c, case, a)));
+                explanation.push_with(|| format!("done: {}", event_words(c, case, a)));
             }
         }
         Modality::Must => must(&ctx, row, trigger, action, &mut f, &mut explanation),
         Modality::MustNot => must_not(&ctx, row, trigger, &mut f, &mut explanation),
     }
-    if matches!(row.modality, Modality::Must | Modality::MustNot) {
+    // Exposure matters where a duty was broken.
+    if f.status.is_violation() {
         f.penalty = exposure(&ctx, row);
     }
     if c.draft {
         explanation.push("the instrument is a draft: this is how it would apply if it were in force".into());
     }
-    f.explanation = explanation;
+    f.explanation = explanation.steps;
     Some(f)
 }
 
@@ -388,14 +452,14 @@ fn judge(c: &Compiled, dl: &vpl_time::Deadline, trigger: &When, action: Option<&
     }
 }
 
-fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut Finding, why: &mut Vec<String>) {
+fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut Finding, why: &mut Why) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
         f.done_at = Some(c.show(&a.at));
-        why.push(format!("done: {}", event_words(c, ctx.case, a)));
+        why.push_with(|| format!("done: {}", event_words(c, ctx.case, a)));
     } else {
-        why.push(format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
+        why.push_with(|| format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
     }
     match &row.deadline {
         Deadline::Within { period: p } => {
@@ -408,7 +472,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                 Ok(d) => d,
                 Err(e) => {
                     f.note = Some(format!("the deadline cannot be computed: {e}"));
-                    why.push(format!("deadline not computed: {e}"));
+                    why.push_with(|| format!("deadline not computed: {e}"));
                     return;
                 }
             };
@@ -464,7 +528,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                 (None, Some(l)) => {
                     f.status = Status::Missed;
                     f.due = Some(c.show(&l.at));
-                    why.push(format!("it had to come before {}", event_words(c, ctx.case, l)));
+                    why.push_with(|| format!("it had to come before {}", event_words(c, ctx.case, l)));
                 }
                 (Some(_), None) => f.status = Status::Met,
                 (None, None) => {
@@ -522,14 +586,14 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
 
 /// A prohibition: the first act inside its window, for which no exception
 /// held at the moment of the act, breaks it.
-fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, why: &mut Vec<String>) {
+fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, why: &mut Why) {
     let c = ctx.c;
     let window_end = match &row.deadline {
         Deadline::Before { event } => {
             let end = first_event(ctx, event, None);
             match end {
-                Some(e) => why.push(format!("the prohibition ran until {}", event_words(c, ctx.case, e))),
-                None => why.push(format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
+                Some(e) => why.push_with(|| format!("the prohibition ran until {}", event_words(c, ctx.case, e))),
+                None => why.push_with(|| format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
             }
             end
         }
@@ -562,7 +626,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { c, case: ctx.case, bearer: ctx.bearer, event: None, as_of: c.instant(&e.at) };
+        let at_act = Ctx { c, case: ctx.case, times: ctx.times, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
         let mut excused = None;
         for ex in &row.exceptions {
             match cond(&at_act, ex) {
@@ -580,14 +644,14 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
         match excused {
             Some(ex) => {
-                why.push(format!("{} is excused: {ex} held at the time", event_words(c, ctx.case, e)));
+                why.push_with(|| format!("{} is excused: {ex} held at the time", event_words(c, ctx.case, e)));
                 exempted.push(ex);
             }
             None => {
                 f.status = Status::Breached;
                 f.breached_by = Some(event_words(c, ctx.case, e));
                 f.done_at = Some(c.show(&e.at));
-                why.push(format!("broken by {}", event_words(c, ctx.case, e)));
+                why.push_with(|| format!("broken by {}", event_words(c, ctx.case, e)));
                 return;
             }
         }
@@ -637,9 +701,9 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&When>) -> Opt
     ctx.case
         .events
         .iter()
-        .filter(|e| c.instant(&e.at) <= ctx.as_of && after.is_none_or(|a| c.order(&e.at, a) != Order::Before))
+        .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| c.order(&e.at, a) != Order::Before))
         .filter(|e| matches(ctx, p, e))
-        .min_by_key(|e| c.instant(&e.at))
+        .min_by_key(|e| ctx.time(e))
 }
 
 fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
@@ -657,7 +721,7 @@ fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
     match &p.filter {
         None => true,
         Some(f) => {
-            let inner = Ctx { c: ctx.c, case: ctx.case, bearer: ctx.bearer, event: Some(e), as_of: ctx.as_of };
+            let inner = Ctx { c: ctx.c, case: ctx.case, times: ctx.times, bearer: ctx.bearer, event: Some(e), as_of: ctx.as_of };
             cond(&inner, f) == Truth::Yes
         }
     }

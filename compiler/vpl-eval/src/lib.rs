@@ -13,7 +13,7 @@ pub mod load;
 pub mod render;
 
 pub use case::Case;
-pub use eval::{check_case, Compiled};
+pub use eval::{check_case, check_case_with, Compiled, Options};
 pub use finding::{CaseReport, Finding, Status};
 pub use load::{load_case, LoadOptions, Vocab};
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use vpl_core::{Diagnostic, SourceMap};
-use vpl_eval::{check_case, load_case, Case, CaseReport, Compiled, LoadOptions, Status, Vocab};
+use vpl_eval::{load_case, Case, CaseReport, Compiled, LoadOptions, Status, Vocab};
 use vpl_time::When;
 
 /// Most bad lines of one batch shown in full; the rest are counted.
@@ -278,7 +278,8 @@ pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
         let ok = for_each_case(rep, file, &vocab, LoadOptions { tz }, show_progress && big, |_, case| {
             n_cases += 1;
             let as_of = forced_as_of.or(case.as_of).unwrap_or(now);
-            let reports: Vec<CaseReport> = compiled.iter().map(|c| check_case(c, &case, &as_of)).collect();
+            let opts = vpl_eval::Options { explain: o.explain };
+            let reports: Vec<CaseReport> = compiled.iter().map(|c| vpl_eval::check_case_with(c, &case, &as_of, opts)).collect();
             for r in &reports {
                 violations += r.violations();
                 for f in &r.findings {

@@ -6,7 +6,7 @@ use super::{BAD_INPUT, FINDINGS, OK};
 use crate::cli::TestFormat;
 use crate::report::Reporter;
 use std::path::PathBuf;
-use vpl_eval::{check_case, Case, Compiled, Finding, LoadOptions, Vocab};
+use vpl_eval::{Case, Compiled, Finding, LoadOptions, Vocab};
 
 struct Outcome {
     case: String,
@@ -79,7 +79,7 @@ fn run_case(compiled: &[Compiled], case: &Case, as_of: &vpl_time::When, file: &s
             failures.push(format!("{inst}: no such instrument (bundled ones: {})", bundled_ids()));
             continue;
         };
-        let report = check_case(c, case, as_of);
+        let report = vpl_eval::check_case_with(c, case, as_of, vpl_eval::Options::default());
         for e in case.expect.iter().filter(|e| e.instrument == inst) {
             checked += 1;
             let hits: Vec<&Finding> = report
