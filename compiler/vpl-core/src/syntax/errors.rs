@@ -11,14 +11,14 @@ use pest::error::{ErrorVariant, InputLocation};
 /// Deepest nesting of `(`, `{` the parser accepts.
 pub const MAX_NESTING: usize = 256;
 
-/// Rejects text nested deeper than [`MAX_NESTING`] before pest sees it, so
-/// that 10,000 open parentheses give a diagnostic instead of a stack overflow.
-pub fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
+/// Calls `each(position, byte)` for every bracket outside strings and `//`
+/// comments, before `until`.
+fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
     let mut i = 0usize;
     let mut in_string = false;
-    while let Some(&b) = bytes.get(i) {
+    while i < until {
+        let Some(&b) = bytes.get(i) else { break };
         if in_string {
             match b {
                 b'\\' => i += 1,
@@ -33,21 +33,41 @@ pub fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
                         i += 1;
                     }
                 }
-                b'(' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Err(Diagnostic::new(Code::TooDeep, format!("nesting deeper than {MAX_NESTING} levels"))
-                            .primary(Span::new(file, i, i + 1), "this bracket is too deep")
-                            .help("flatten the expression; real policies nest a few levels at most"));
+                b'(' | b'{' | b')' | b'}' => {
+                    if !each(i, b) {
+                        return;
                     }
                 }
-                b')' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
         i += 1;
     }
-    Ok(())
+}
+
+/// Rejects text nested deeper than [`MAX_NESTING`] before pest sees it, so
+/// that 10,000 open parentheses give a diagnostic instead of a stack overflow.
+pub fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let mut too_deep = None;
+    scan_brackets(text, text.len(), |i, b| {
+        if b == b'(' || b == b'{' {
+            depth += 1;
+            if depth > MAX_NESTING {
+                too_deep = Some(i);
+                return false;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
+    match too_deep {
+        Some(i) => Err(Diagnostic::new(Code::TooDeep, format!("nesting deeper than {MAX_NESTING} levels"))
+            .primary(Span::new(file, i, i + 1), "this bracket is too deep")
+            .help("flatten the expression; real policies nest a few levels at most")),
+        None => Ok(()),
+    }
 }
 
 /// What a user would call the thing a rule matches.
@@ -152,35 +172,15 @@ fn word_at(text: &str, at: usize) -> &str {
 
 /// Brackets opened before `at` and not closed, innermost last.
 fn open_brackets(text: &str, at: usize) -> Vec<(usize, u8)> {
-    let bytes = text.as_bytes();
     let mut stack = Vec::new();
-    let mut i = 0;
-    let mut in_string = false;
-    while i < at {
-        let Some(&b) = bytes.get(i) else { break };
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
+    scan_brackets(text, at, |i, b| {
+        if b == b'(' || b == b'{' {
+            stack.push((i, b));
         } else {
-            match b {
-                b'"' => in_string = true,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'(' | b'{' => stack.push((i, b)),
-                b')' | b'}' => {
-                    stack.pop();
-                }
-                _ => {}
-            }
+            stack.pop();
         }
-        i += 1;
-    }
+        true
+    });
     stack
 }
 
