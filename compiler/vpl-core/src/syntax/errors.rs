@@ -33,11 +33,7 @@ fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bo
                         i += 1;
                     }
                 }
-                b'(' | b'{' | b')' | b'}' => {
-                    if !each(i, b) {
-                        return;
-                    }
-                }
+                b'(' | b'{' | b')' | b'}' if !each(i, b) => return,
                 _ => {}
             }
         }
