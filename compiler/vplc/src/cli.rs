@@ -55,11 +55,11 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Print a policy's decision table.
+    /// Print a policy's decision table; several policies in Markdown give a comparison matrix.
     Table {
-        /// Path to a .vpl file, or a bundled instrument id.
-        #[arg(required_unless_present = "list")]
-        policy: Option<String>,
+        /// Paths to .vpl files, or bundled instrument ids.
+        #[arg(required_unless_present = "list", value_name = "POLICY")]
+        policies: Vec<String>,
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
         /// List the bundled instruments and exit.

@@ -344,3 +344,96 @@ mod tests {
         assert_eq!(gerund("file the platform"), "filing the platform");
     }
 }
+
+/// The topics a lawyer compares instruments by, in the order of a
+/// vulnerability's life.
+pub const TOPICS: &[&str] = &[
+    "verification",
+    "remedy",
+    "user notice",
+    "reporting",
+    "publication",
+    "logs and channels",
+    "platforms",
+    "internal management",
+    "prohibited conduct",
+    "encouragements",
+];
+
+/// The topic of a row, read from what it obliges: encouragements first,
+/// then the action's event.
+pub fn topic(row: &Row) -> &'static str {
+    if row.modality == Modality::Encouraged {
+        return "encouragements";
+    }
+    match row.action.event.as_str() {
+        "verified" => "verification",
+        "remedied" => "remedy",
+        "users_notified" => "user notice",
+        "reported" | "upstream_notified" | "provider_notified" => "reporting",
+        "published" | "disclosed_overseas" | "operator_consented" | "approved" => "publication",
+        "logs_kept" | "intake_opened" => "logs and channels",
+        "platform_filed" | "publication_ceased" | "violation_noticed" | "dissemination_contained" => "platforms",
+        "leak_controls_established" => "internal management",
+        _ if row.bearer == "platform_operator" => "platforms",
+        _ => "prohibited conduct",
+    }
+}
+
+fn cell_line(r: &Row) -> String {
+    let modal = match r.modality {
+        Modality::Encouraged => "is encouraged to",
+        m => m.as_str(),
+    };
+    let mut s = format!("**{}** {} {modal} {}", r.cite.display, r.bearer.replace('_', " "), event_clause(&r.action, false));
+    match &r.deadline {
+        Deadline::None => {}
+        d => s.push_str(&format!(" — {}", deadline_words(d).replace(" (open-textured)", ""))),
+    }
+    if !r.conditions.is_empty() {
+        s.push_str(&format!(" (when {})", r.conditions.iter().map(wrapped).collect::<Vec<_>>().join(" and ")));
+    }
+    md_cell(&s)
+}
+
+/// A comparison matrix: topics × instruments, each cell the duties of that
+/// topic in plain words with their citations and deadlines; then the
+/// penalties each instrument points to.
+pub fn comparison_markdown(tables: &[DecisionTable]) -> String {
+    let mut out = String::from("# Instruments side by side\n\n");
+    out.push_str("| | ");
+    out.push_str(&tables.iter().map(|t| format!("`{}`", t.instrument.id)).collect::<Vec<_>>().join(" | "));
+    out.push_str(" |\n|---|");
+    out.push_str(&"---|".repeat(tables.len()));
+    out.push_str("\n| status | ");
+    out.push_str(&tables.iter().map(|t| md_cell(&status_words(&t.instrument.status))).collect::<Vec<_>>().join(" | "));
+    out.push_str(" |\n");
+    for topic_name in TOPICS {
+        let cells: Vec<String> = tables
+            .iter()
+            .map(|t| {
+                let mut seen = std::collections::BTreeSet::new();
+                let lines: Vec<String> = t.rows.iter().filter(|r| topic(r) == *topic_name && seen.insert(r.duty.clone())).map(cell_line).collect();
+                if lines.is_empty() {
+                    "—".to_string()
+                } else {
+                    lines.join("<br>")
+                }
+            })
+            .collect();
+        out.push_str(&format!("| **{topic_name}** | {} |\n", cells.join(" | ")));
+    }
+    let penalties: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            let lines: Vec<String> = t.penalties.iter().map(|p| md_cell(&format!("{} {}: {}", p.instrument, p.cite.display, penalty_words(p)))).collect();
+            if lines.is_empty() {
+                "—".into()
+            } else {
+                lines.join("<br>")
+            }
+        })
+        .collect();
+    out.push_str(&format!("| **penalties** | {} |\n", penalties.join(" | ")));
+    out
+}

@@ -18,7 +18,7 @@ pub fn run(cli: Cli) -> u8 {
     let mut rep = Reporter::new(&cli.global);
     match cli.command {
         Command::Compile { policy, output } => table::compile(&mut rep, &policy, output.as_deref()),
-        Command::Table { policy, format, list } => table::table(&mut rep, policy.as_deref(), format, list),
+        Command::Table { policies, format, list } => table::table(&mut rep, &policies, format, list),
         Command::Fmt { paths, check } => fmt::fmt(&mut rep, &paths, check),
         Command::Explain { code, list } => explain::explain(&mut rep, code.as_deref(), list),
         Command::Schema { which } => explain::schema(which),

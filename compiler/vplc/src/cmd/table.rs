@@ -50,19 +50,28 @@ pub fn compile(rep: &mut Reporter, policy: &str, output: Option<&std::path::Path
     }
 }
 
-pub fn table(rep: &mut Reporter, policy: Option<&str>, format: TableFormat, list: bool) -> u8 {
+pub fn table(rep: &mut Reporter, policies: &[String], format: TableFormat, list: bool) -> u8 {
     if list {
         for b in bundled::POLICIES {
             println!("{:<28} {}", b.id, b.name.trim_matches(|c| c == '<' || c == '>'));
         }
         return OK;
     }
-    let Some(policy) = policy else { return BAD_INPUT };
-    let Some(table) = compile_policy(rep, policy) else { return BAD_INPUT };
-    let out = match format {
-        TableFormat::Json => serde_json::to_string_pretty(&table).unwrap_or_default() + "\n",
-        TableFormat::Md => vpl_core::table::render::markdown(&table),
-        TableFormat::Text => vpl_core::table::render::text(&table, terminal_width()),
+    let mut tables = Vec::new();
+    for p in policies {
+        match compile_policy(rep, p) {
+            Some(t) => tables.push(t),
+            None => return BAD_INPUT,
+        }
+    }
+    use vpl_core::table::render;
+    let out = match (format, tables.as_slice()) {
+        (_, []) => return BAD_INPUT,
+        (TableFormat::Json, [one]) => serde_json::to_string_pretty(one).unwrap_or_default() + "\n",
+        (TableFormat::Json, many) => serde_json::to_string_pretty(many).unwrap_or_default() + "\n",
+        (TableFormat::Md, [one]) => render::markdown(one),
+        (TableFormat::Md, many) => render::comparison_markdown(many),
+        (TableFormat::Text, many) => many.iter().map(|t| render::text(t, terminal_width())).collect::<Vec<_>>().join("\n"),
     };
     print!("{out}");
     OK
