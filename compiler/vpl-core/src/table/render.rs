@@ -331,19 +331,6 @@ pub fn duty_sentence(row: &Row) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn verbs_read_as_english() {
-        assert_eq!(verb_phrase("reported"), "report the vulnerability");
-        assert_eq!(verb_phrase("widget_frobbed"), "frobb widget");
-        assert_eq!(verb_phrase("certified"), "certify");
-        assert_eq!(gerund("become aware of the vulnerability"), "becoming aware of the vulnerability");
-        assert_eq!(gerund("file the platform"), "filing the platform");
-    }
-}
 
 /// The topics a lawyer compares instruments by, in the order of a
 /// vulnerability's life.
@@ -436,4 +423,18 @@ pub fn comparison_markdown(tables: &[DecisionTable]) -> String {
         .collect();
     out.push_str(&format!("| **penalties** | {} |\n", penalties.join(" | ")));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_read_as_english() {
+        assert_eq!(verb_phrase("reported"), "report the vulnerability");
+        assert_eq!(verb_phrase("widget_frobbed"), "frobb widget");
+        assert_eq!(verb_phrase("certified"), "certify");
+        assert_eq!(gerund("become aware of the vulnerability"), "becoming aware of the vulnerability");
+        assert_eq!(gerund("file the platform"), "filing the platform");
+    }
 }
