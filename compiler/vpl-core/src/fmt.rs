@@ -175,7 +175,16 @@ impl<'t> Printer<'t> {
         to_u32(before.trim_end().len())
     }
 
+    /// Appends a comment to the last printed line — unless that line is a
+    /// comment or doc comment itself, where it would be glued into it (and
+    /// into documentation): then it gets a line of its own.
     fn trailing(&mut self, text: &str) {
+        let body = self.out.strip_suffix('\n').unwrap_or(&self.out);
+        let last_line = body.rsplit('\n').next().unwrap_or("").trim_start();
+        if last_line.starts_with("//") || syntax::comment_start(last_line).is_some() {
+            self.line(text);
+            return;
+        }
         if self.out.ends_with('\n') {
             self.out.pop();
         }

@@ -9,6 +9,7 @@ mod parse;
 
 pub use errors::{check_nesting, MAX_NESTING};
 pub use parse::parse_file;
+pub(crate) use parse::comment_start;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/grammar.pest"]
