@@ -122,7 +122,7 @@ fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::StringLit(_) => "a string",
         Value::NumberLit(_) => "a number",
-        Value::BooleanLit(_) => "true/false",
+        Value::BooleanLit(_) => "a boolean (true or false)",
         Value::Object(_) => "an object",
         Value::Array(_) => "a list",
         Value::NullKeyword(_) => "null",

@@ -48,7 +48,7 @@ pub fn test(rep: &mut Reporter, paths: &[PathBuf], extra: &[String], format: Tes
         TestFormat::Human => {
             for o in &outcomes {
                 if o.failures.is_empty() {
-                    println!("PASS {} ({} expectations)", o.case, o.checked);
+                    println!("PASS {} ({} expectation{})", o.case, o.checked, if o.checked == 1 { "" } else { "s" });
                 } else {
                     println!("FAIL {} ({})", o.case, o.file);
                     for f in &o.failures {
