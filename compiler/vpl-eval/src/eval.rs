@@ -300,7 +300,7 @@ fn check_row(
         penalty: Vec::new(),
         explanation: Vec::new(),
     };
-    explanation.push_with(|| format!("{} is a {} in this case", actor_id, row.bearer));
+    explanation.push_with(|| format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer)));
 
     // The trigger: the first qualifying event, if the duty has one.
     let trigger = match &row.trigger {
@@ -348,11 +348,26 @@ fn check_row(
         }
     }
 
-    // Exceptions of obligations are judged as of `as_of`; those of
+    // An ordering duty (`before EVENT`, `N unit before EVENT`) arises only
+    // when that event happens; until then there is nothing to say.
+    let limit = match &row.deadline {
+        Deadline::Before { event } | Deadline::Prior { event, .. } if row.modality == Modality::Must => {
+            let l = first_event(&ctx, event, None);
+            if l.is_none() && first_event(&ctx, &row.action, None).is_none() {
+                return None;
+            }
+            l
+        }
+        _ => None,
+    };
+
+    // Exceptions of obligations are judged when the duty fell due — at the
+    // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
     if row.modality != Modality::MustNot {
+        let when_due = Ctx { as_of: limit.map_or(as_of, |l| ctx.time(l)), ..ctx };
         for ex in &row.exceptions {
-            match cond(&ctx, ex) {
+            match cond(&when_due, ex) {
                 Truth::Yes => {
                     f.status = Status::Exempt;
                     f.note = Some(format!("exception holds: {}", cond_words(ex)));
@@ -599,11 +614,13 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
         _ => None,
     };
+    let in_force = |e: &&Event| c.effective.is_none_or(|eff| e.at.day_in(c.zone()) >= eff);
     let mut acts: Vec<&Event> = ctx
         .case
         .events
         .iter()
         .filter(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(in_force)
         .filter(|e| trigger.is_none_or(|t| matches!(c.order(&e.at, &t.at), Order::After | Order::Same | Order::Unclear)))
         .collect();
     acts.sort_by_key(|e| c.instant(&e.at));
@@ -656,9 +673,15 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
             }
         }
     }
+    let before_in_force = c.effective.filter(|eff| {
+        ctx.case.events.iter().any(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e) && e.at.day_in(c.zone()) < *eff)
+    });
     if let Some(ex) = exempted.first() {
         f.status = Status::Exempt;
         f.note = Some(format!("the act was excused: {ex}"));
+    } else if let Some(eff) = before_in_force {
+        f.status = Status::NotApplicable;
+        f.note = Some(format!("the act came before the instrument took effect on {eff}"));
     } else {
         f.status = Status::Met;
         why.push("no event breaks the prohibition".into());
