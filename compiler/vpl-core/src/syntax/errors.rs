@@ -249,8 +249,10 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
             }
         }
         if depth > 0 {
-            return d
-                .secondary(Span::new(file, base + at, base + at + 1), "this `(` is not closed")
+            let end = base + at + line.trim_end().len();
+            return Diagnostic::new(Code::Syntax, "expected `)`: this `(` is never closed")
+                .primary(Span::new(file, end, end), "`)` expected by here")
+                .secondary(Span::new(file, base + at, base + at + 1), "opened here")
                 .help("add the missing `)`");
         }
     }
