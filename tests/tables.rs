@@ -2,7 +2,13 @@
 //! compiles, and its table is a reviewed snapshot. Changing a policy changes
 //! a snapshot, so a change to a duty shows up in review.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code: a failed expectation should stop the test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test"
+)]
 
 use std::path::PathBuf;
 
@@ -38,7 +44,12 @@ fn bundled_policies_compile_and_match_their_snapshots() {
 #[test]
 fn example_policies_compile_and_match_their_snapshots() {
     let dir = root().join("examples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "vpl")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "vpl"))
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     for f in files {
@@ -70,7 +81,6 @@ fn bundled_policies_are_valid_json_tables_and_round_trip() {
     }
 }
 
-
 /// The comparison matrix of the three instruments is a reviewed snapshot and
 /// is kept in docs/instruments.md (`UPDATE_DOCS=1` rewrites it).
 #[test]
@@ -97,5 +107,8 @@ fn the_three_instruments_side_by_side() {
     if std::env::var_os("UPDATE_DOCS").is_some() {
         std::fs::write(&path, &doc).unwrap();
     }
-    assert!(std::fs::read_to_string(&path).unwrap_or_default() == doc, "docs/instruments.md is out of date: UPDATE_DOCS=1 cargo test -p vplc --test tables");
+    assert!(
+        std::fs::read_to_string(&path).unwrap_or_default() == doc,
+        "docs/instruments.md is out of date: UPDATE_DOCS=1 cargo test -p vplc --test tables"
+    );
 }

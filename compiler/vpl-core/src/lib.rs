@@ -69,7 +69,8 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
     let parsed_ok = !diags.has_errors();
     if let Some((_, f, _)) = parsed.iter().find(|(_, _, o)| *o == Origin::Main) {
         // (A file with articles or duties but no instrument is reported by the checker.)
-        let has_legal_items = f.items.iter().any(|i| matches!(i, ast::Item::Article(_) | ast::Item::Duty(_) | ast::Item::Penalty(_)));
+        let has_legal_items =
+            f.items.iter().any(|i| matches!(i, ast::Item::Article(_) | ast::Item::Duty(_) | ast::Item::Penalty(_)));
         if instrument_id(f).is_none() && !has_legal_items {
             let first = f.items.first().map_or(Span::new(main_id, 0, 0), |i| i.span());
             diags.push(

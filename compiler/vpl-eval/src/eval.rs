@@ -77,9 +77,10 @@ impl Compiled {
     fn as_of_instant(&self, w: &When) -> DateTime<FixedOffset> {
         match w {
             When::At(t) => *t,
-            When::Day(d) => {
-                d.succ_opt().map(|n| self.instant(&When::Day(n)) - chrono::TimeDelta::seconds(1)).unwrap_or_else(|| self.instant(w))
-            }
+            When::Day(d) => d
+                .succ_opt()
+                .map(|n| self.instant(&When::Day(n)) - chrono::TimeDelta::seconds(1))
+                .unwrap_or_else(|| self.instant(w)),
         }
     }
 
@@ -221,7 +222,9 @@ pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -
     }
     let i = &c.table.instrument;
     let status = match &i.status {
-        InstrumentStatus::Draft { published, .. } => format!("draft for comment published {published}; not binding, checked as if in force"),
+        InstrumentStatus::Draft { published, .. } => {
+            format!("draft for comment published {published}; not binding, checked as if in force")
+        }
         InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
     };
     CaseReport {
@@ -377,7 +380,10 @@ fn check_row(
                 }
                 Truth::No => explanation.push_with(|| format!("exception does not hold: {}", cond_words(ex))),
                 Truth::Unknown(why) => {
-                    f.note = Some(format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex)));
+                    f.note = Some(format!(
+                        "missing data: {why}; a person must judge whether the exception `{}` applies",
+                        cond_words(ex)
+                    ));
                     explanation.push_with(|| format!("exception unknown: {} ({why})", cond_words(ex)));
                     f.explanation = explanation.steps;
                     return Some(f);
@@ -433,8 +439,16 @@ fn set_late(f: &mut Finding, c: &Compiled, done: &When, by: chrono::TimeDelta, l
 /// day and the period counts hours or exact time, the real deadline lies
 /// somewhere in the day after the computed one; only acts clearly before
 /// or after that day get a verdict.
-fn judge(c: &Compiled, dl: &vpl_time::Deadline, trigger: &When, action: Option<&Event>, f: &mut Finding, as_of: DateTime<FixedOffset>) {
-    let slack = if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
+fn judge(
+    c: &Compiled,
+    dl: &vpl_time::Deadline,
+    trigger: &When,
+    action: Option<&Event>,
+    f: &mut Finding,
+    as_of: DateTime<FixedOffset>,
+) {
+    let slack =
+        if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
     match action {
         Some(a) => match dl.judge(c.zone(), &a.at) {
             Ok(Timing::InTime) => f.status = Status::Met,
@@ -461,7 +475,10 @@ fn judge(c: &Compiled, dl: &vpl_time::Deadline, trigger: &When, action: Option<&
         }
         None if as_of >= dl.due => {
             f.status = Status::Undetermined;
-            f.note = Some("not done; whether the deadline has passed depends on the time of the trigger, which is given as a whole day".into());
+            f.note = Some(
+                "not done; whether the deadline has passed depends on the time of the trigger, which is given as a whole day"
+                    .into(),
+            );
         }
         None => f.status = Status::Pending,
     }
@@ -507,7 +524,11 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             };
             let end = action.map_or(as_of, |a| c.instant(&a.at));
             let elapsed = vpl_time::format_duration_human(end - start);
-            let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) { "about " } else { "" };
+            let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) {
+                "about "
+            } else {
+                ""
+            };
             f.elapsed = Some(format!("{approx}{elapsed}"));
             f.note = Some(match action {
                 Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
@@ -532,7 +553,10 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                     match c.order(&a.at, &l.at) {
                         Order::Before => f.status = Status::Met,
                         Order::Unclear => {
-                            f.note = Some(format!("done on the same day as {}; a person must establish which came first", event_words(c, ctx.case, l)));
+                            f.note = Some(format!(
+                                "done on the same day as {}; a person must establish which came first",
+                                event_words(c, ctx.case, l)
+                            ));
                         }
                         Order::Same | Order::After => {
                             let by = c.instant(&a.at) - c.instant(&l.at);
@@ -580,7 +604,12 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             };
             f.due = Some(c.show(&l.at));
             // The same act, or acts on the same day, count as "simultaneous".
-            let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
+            let same = ctx
+                .case
+                .events
+                .iter()
+                .filter(|e| matches(ctx, &row.action, e))
+                .any(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
             f.status = if same { Status::Met } else { Status::Missed };
         }
         Deadline::ForAtLeast { period: p } => {
@@ -593,7 +622,10 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                     }
                     Err(e) => f.note = Some(format!("the retention period cannot be computed: {e}")),
                 },
-                _ => f.note = Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe())),
+                _ => {
+                    f.note =
+                        Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
+                }
             }
         }
     }
@@ -654,7 +686,10 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
                 Truth::No => {}
                 Truth::Unknown(w) => {
                     f.status = Status::Undetermined;
-                    f.note = Some(format!("missing data: {w}; a person must judge whether the exception `{}` applied", cond_words(ex)));
+                    f.note = Some(format!(
+                        "missing data: {w}; a person must judge whether the exception `{}` applied",
+                        cond_words(ex)
+                    ));
                     return;
                 }
             }
@@ -674,7 +709,10 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
     }
     let before_in_force = c.effective.filter(|eff| {
-        ctx.case.events.iter().any(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e) && e.at.day_in(c.zone()) < *eff)
+        ctx.case
+            .events
+            .iter()
+            .any(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e) && e.at.day_in(c.zone()) < *eff)
     });
     if let Some(ex) = exempted.first() {
         f.status = Status::Exempt;

@@ -243,7 +243,9 @@ impl<'a> Loader<'a> {
             let name = p.name.as_str().to_string();
             let (s, e) = prop_name_range(p);
             if out.contains_key(&name) {
-                let d = Diagnostic::new(Code::CaseDuplicate, format!("fact `{name}` given twice")).primary(self.span(s, e), "repeated here").help("give each fact once");
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("fact `{name}` given twice"))
+                    .primary(self.span(s, e), "repeated here")
+                    .help("give each fact once");
                 self.err(d);
                 continue;
             }
@@ -328,7 +330,9 @@ impl<'a> Loader<'a> {
             let name = p.name.as_str().to_string();
             let (s, e) = prop_name_range(p);
             if out.contains_key(&name) {
-                let d = Diagnostic::new(Code::CaseDuplicate, format!("attribute `{name}` given twice")).primary(self.span(s, e), "repeated here").help("give each attribute once");
+                let d = Diagnostic::new(Code::CaseDuplicate, format!("attribute `{name}` given twice"))
+                    .primary(self.span(s, e), "repeated here")
+                    .help("give each attribute once");
                 self.err(d);
                 continue;
             }
@@ -580,7 +584,10 @@ pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
         }
     }
     if s.len() > 10 && s.get(..10).is_some_and(|d| d.parse::<chrono::NaiveDate>().is_ok()) {
-        return Err("the time of day or the offset is not valid: write HH:MM:SS (hours 00–23) then an offset such as +08:00 or Z".to_string());
+        return Err(
+            "the time of day or the offset is not valid: write HH:MM:SS (hours 00–23) then an offset such as +08:00 or Z"
+                .to_string(),
+        );
     }
     Err("not a date (YYYY-MM-DD) or a date-time with offset (RFC 3339)".to_string())
 }

@@ -6,7 +6,13 @@
 //! ≤ 5 ms; a generated 10,000-duty policy compiles at ≥ 10 MB/s; ≥ 1,000,000
 //! case checks per second in process; `check` on JSON Lines ≥ 100 MB/s.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code: a failed expectation should stop the test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed expectation should stop the test"
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -54,13 +60,20 @@ fn bundled_compile() {
         compile.as_secs_f64() / base.as_secs_f64(),
         if compile <= Duration::from_millis(5) { "bar ≤ 5 ms: met" } else { "bar ≤ 5 ms: NOT met" },
     );
-    println!("  ({} policies; each compile re-parses the stdlib and its imports: {} bytes in all)", vpl_core::bundled::POLICIES.len(), total);
+    println!(
+        "  ({} policies; each compile re-parses the stdlib and its imports: {} bytes in all)",
+        vpl_core::bundled::POLICIES.len(),
+        total
+    );
 }
 
 fn generated_policy(duties: usize) -> String {
     let mut s = String::from("instrument bench/generated {\n    title en \"generated\"\n    status in_force issued 2024-01-01 effective 2024-01-01\n    calendar cn\n}\n\n");
     for a in 1..=duties {
-        s.push_str(&format!("article {a} {{\n    en \"Article {a}: the provider shall report within {} days.\"\n}}\n\n", a % 30 + 1));
+        s.push_str(&format!(
+            "article {a} {{\n    en \"Article {a}: the provider shall report within {} days.\"\n}}\n\n",
+            a % 30 + 1
+        ));
     }
     for d in 1..=duties {
         s.push_str(&format!(
@@ -104,7 +117,9 @@ fn evaluation() {
     let texts: Vec<String> = (0..64).map(case_json).collect();
     let cases: Vec<vpl_eval::Case> = texts
         .iter()
-        .map(|t| vpl_eval::load_case(vpl_core::FileId(0), 0, t, &vocab, Default::default()).map_err(|e| format!("{e:?}")).unwrap())
+        .map(|t| {
+            vpl_eval::load_case(vpl_core::FileId(0), 0, t, &vocab, Default::default()).map_err(|e| format!("{e:?}")).unwrap()
+        })
         .collect();
     let as_of = vpl_time::When::Day("2024-12-31".parse().unwrap());
     let t = measure(Duration::from_secs(2), || {

@@ -268,11 +268,13 @@ impl<'a> Checker<'a> {
             // Inside `where`, a name that is no fact and no value of the
             // expected enum was meant as a field of the event.
             let is_fact = matches!(self.env.peek(n).map(|d| &d.kind), Some(DeclKind::Fact { .. }));
-            let is_value = matches!(expected, Some(Type::Enum(en)) if self.env.enum_variants(en).is_some_and(|v| v.iter().any(|x| x == n)));
+            let is_value =
+                matches!(expected, Some(Type::Enum(en)) if self.env.enum_variants(en).is_some_and(|v| v.iter().any(|x| x == n)));
             let expects_enum = matches!(expected, Some(Type::Enum(_)));
             if !is_fact && !is_value && !expects_enum {
                 let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                let mut d = Diagnostic::new(Code::UnknownField, format!("event `{ev}` has no field `{n}`")).primary(e.span, "unknown field");
+                let mut d = Diagnostic::new(Code::UnknownField, format!("event `{ev}` has no field `{n}`"))
+                    .primary(e.span, "unknown field");
                 d = match did_you_mean(n, names.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if names.is_empty() => d.help(format!("`{ev}` has no fields")),
@@ -284,12 +286,19 @@ impl<'a> Checker<'a> {
         }
         // An enum value compared with something that is not of its enum.
         if !matches!(expected, Some(Type::Enum(_)) | None) && self.env.peek(n).is_none() {
-            let owner = self.env.names_of(|k| matches!(k, DeclKind::Enum { variants } if variants.iter().any(|v| v == n))).next().map(String::from);
+            let owner = self
+                .env
+                .names_of(|k| matches!(k, DeclKind::Enum { variants } if variants.iter().any(|v| v == n)))
+                .next()
+                .map(String::from);
             if let (Some(owner), Some(t)) = (owner, expected) {
                 self.error(
-                    Diagnostic::new(Code::TypeMismatch, format!("`{n}` is a value of enum `{owner}`, not {}", crate::diag::a_or_an(&t.name())))
-                        .primary(e.span, format!("compared with {}", crate::diag::a_or_an(&t.name())))
-                        .help("compare like with like: a bool with true/false, an enum with its own values"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("`{n}` is a value of enum `{owner}`, not {}", crate::diag::a_or_an(&t.name())),
+                    )
+                    .primary(e.span, format!("compared with {}", crate::diag::a_or_an(&t.name())))
+                    .help("compare like with like: a bool with true/false, an enum with its own values"),
                 );
                 return None;
             }

@@ -903,7 +903,11 @@ impl<'a> Checker<'a> {
                 "unit" => "remove it, or use it in a period or a fine",
                 _ => "remove it, or use it in a duty",
             };
-            self.error(Diagnostic::new(Code::Unused, format!("{noun} `{}` is never used", name.node)).primary(name.span, "declared here").help(help));
+            self.error(
+                Diagnostic::new(Code::Unused, format!("{noun} `{}` is never used", name.node))
+                    .primary(name.span, "declared here")
+                    .help(help),
+            );
         }
     }
 

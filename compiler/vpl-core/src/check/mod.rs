@@ -110,11 +110,12 @@ impl<'a> Checker<'a> {
             let in_stdlib = self.file_of(prev_span).is_some_and(|u| u.origin == Origin::Stdlib);
             let origin = |s: Span| self.file_of(s).map(|u| u.origin);
             // Point at the user's own file: the clash is fixed there.
-            let (here, there, here_noun, there_noun) = if origin(prev_span) == Some(Origin::Main) && origin(name.span) != Some(Origin::Main) {
-                (prev_span, name.span, prev_noun, kind.noun())
-            } else {
-                (name.span, prev_span, kind.noun(), prev_noun)
-            };
+            let (here, there, here_noun, there_noun) =
+                if origin(prev_span) == Some(Origin::Main) && origin(name.span) != Some(Origin::Main) {
+                    (prev_span, name.span, prev_noun, kind.noun())
+                } else {
+                    (name.span, prev_span, kind.noun(), prev_noun)
+                };
             let mut d = Diagnostic::new(Code::Duplicate, format!("`{}` is defined twice", name.node))
                 .primary(here, format!("this {here_noun} clashes"))
                 .secondary(there, format!("the {there_noun} `{}` is defined here", name.node));
@@ -228,7 +229,8 @@ impl<'a> Checker<'a> {
     fn unit_of(&mut self, q: &ast::Quantity) -> Option<UnitMeaning> {
         if self.env.peek(&q.unit.node).is_none() {
             let units: Vec<&str> = self.env.names_of(|k| matches!(k, DeclKind::Unit(_))).collect();
-            let mut d = Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", q.unit.node)).primary(q.unit.span, "no unit has this name");
+            let mut d = Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", q.unit.node))
+                .primary(q.unit.span, "no unit has this name");
             d = match did_you_mean(&q.unit.node, units.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("units: {}", units.join(", "))),

@@ -153,10 +153,33 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
-const ITEM_KEYWORDS: &[&str] = &["use", "instrument", "article", "duty", "penalty", "role", "event", "fact", "enum", "unit", "calendar"];
+const ITEM_KEYWORDS: &[&str] =
+    &["use", "instrument", "article", "duty", "penalty", "role", "event", "fact", "enum", "unit", "calendar"];
 const RESERVED: &[&str] = &[
-    "after", "and", "before", "by", "cite", "encouraged", "false", "for", "happened", "immediately", "in", "may", "must", "not", "or",
-    "penalty", "promptly", "timely", "true", "unless", "when", "where", "with", "within",
+    "after",
+    "and",
+    "before",
+    "by",
+    "cite",
+    "encouraged",
+    "false",
+    "for",
+    "happened",
+    "immediately",
+    "in",
+    "may",
+    "must",
+    "not",
+    "or",
+    "penalty",
+    "promptly",
+    "timely",
+    "true",
+    "unless",
+    "when",
+    "where",
+    "with",
+    "within",
 ];
 
 /// The word (letters, digits, `_`) starting at `at`.
@@ -208,12 +231,16 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
             .primary(Span::new(file, base + last_line_start, base + before.len()), "no declaration follows this")
             .help("put `///` lines right before a declaration, or use `//` for a comment");
     }
-    let top_level = positives.is_empty() || positives.iter().all(|r| matches!(r, Rule::docs | Rule::doc_line | Rule::EOI | Rule::file));
+    let top_level =
+        positives.is_empty() || positives.iter().all(|r| matches!(r, Rule::docs | Rule::doc_line | Rule::EOI | Rule::file));
     if open.is_empty() && top_level && !ITEM_KEYWORDS.contains(&word) {
         let mut x = Diagnostic::new(Code::Syntax, "expected a declaration").primary(here, "not a declaration");
         x = match crate::diag::did_you_mean(word, ITEM_KEYWORDS.iter().copied()) {
             Some(s) if !word.is_empty() => x.help(format!("did you mean `{s}`?")),
-            _ => x.help(format!("a file holds declarations: {}", ITEM_KEYWORDS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+            _ => x.help(format!(
+                "a file holds declarations: {}",
+                ITEM_KEYWORDS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            )),
         };
         return x;
     }
@@ -263,7 +290,10 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         let without_number = line_before.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
         let word = without_number.trim_end().rsplit(' ').next().unwrap_or("");
         without_number.ends_with(' ')
-            && matches!(word, "" | "within" | "least" | "to" | "entity" | "person_in_charge" | "other_responsible_person" | "individual")
+            && matches!(
+                word,
+                "" | "within" | "least" | "to" | "entity" | "person_in_charge" | "other_responsible_person" | "individual"
+            )
     };
     if after_number && (positives.contains(&Rule::ident) || positives.contains(&Rule::quantity)) {
         return Diagnostic::new(Code::Syntax, "expected a unit after the number")
@@ -280,7 +310,9 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         let at_end = text.get(at..).is_some_and(|r| r.trim().is_empty());
         if b == b'(' || at_end {
             d.message = format!("{}; or a missing `{closer}`", d.message);
-            d = d.secondary(Span::new(file, base + pos, base + pos + 1), format!("this `{opener}` is not closed")).help(format!("add the missing `{closer}`"));
+            d = d
+                .secondary(Span::new(file, base + pos, base + pos + 1), format!("this `{opener}` is not closed"))
+                .help(format!("add the missing `{closer}`"));
         }
     }
     d

@@ -8,11 +8,9 @@ mod expr;
 mod parse;
 
 pub use errors::{check_nesting, MAX_NESTING};
-pub use parse::parse_file;
 pub(crate) use parse::comment_start;
+pub use parse::parse_file;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/grammar.pest"]
 pub(crate) struct VplParser;
-
-

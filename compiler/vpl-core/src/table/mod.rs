@@ -184,17 +184,24 @@ fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
                 if a.duty == b.duty || a.deadline == b.deadline || reported.contains(&(a.duty.as_str(), b.duty.as_str())) {
                     continue;
                 }
-                if a.conditions.iter().any(|x| b.conditions.iter().any(|y| clash(x, y) || clash(y, x))) || contradictory(&a.conditions) {
+                if a.conditions.iter().any(|x| b.conditions.iter().any(|y| clash(x, y) || clash(y, x)))
+                    || contradictory(&a.conditions)
+                {
                     continue;
                 }
                 reported.insert((a.duty.as_str(), b.duty.as_str()));
                 let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
                 if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
                     diags.push(
-                        Diagnostic::new(Code::ConflictingRows, format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty))
-                            .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
-                            .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
-                            .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
+                        Diagnostic::new(
+                            Code::ConflictingRows,
+                            format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty),
+                        )
+                        .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
+                        .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
+                        .help(
+                            "make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them",
+                        ),
                     );
                 }
             }

@@ -321,7 +321,9 @@ pub fn duty_sentence(row: &Row) -> String {
         Deadline::Within { period } => s.push_str(&format!(" within {}", period.describe())),
         Deadline::OpenTextured { word } => s.push_str(&format!(" {word}")),
         Deadline::Before { event } => s.push_str(&format!(" before {}", event_clause(event, true))),
-        Deadline::Prior { period, event } => s.push_str(&format!(" at least {} before {}", period.describe(), event_clause(event, true))),
+        Deadline::Prior { period, event } => {
+            s.push_str(&format!(" at least {} before {}", period.describe(), event_clause(event, true)))
+        }
         Deadline::With { event } => s.push_str(&format!(" together with {}", event_clause(event, true))),
         Deadline::ForAtLeast { period } => s.push_str(&format!(" for at least {}", period.describe())),
     }
@@ -330,7 +332,6 @@ pub fn duty_sentence(row: &Row) -> String {
     }
     s
 }
-
 
 /// The topics a lawyer compares instruments by, in the order of a
 /// vulnerability's life.
@@ -400,7 +401,8 @@ pub fn comparison_markdown(tables: &[DecisionTable]) -> String {
             .iter()
             .map(|t| {
                 let mut seen = std::collections::BTreeSet::new();
-                let lines: Vec<String> = t.rows.iter().filter(|r| topic(r) == *topic_name && seen.insert(r.duty.clone())).map(cell_line).collect();
+                let lines: Vec<String> =
+                    t.rows.iter().filter(|r| topic(r) == *topic_name && seen.insert(r.duty.clone())).map(cell_line).collect();
                 if lines.is_empty() {
                     "—".to_string()
                 } else {
@@ -413,7 +415,11 @@ pub fn comparison_markdown(tables: &[DecisionTable]) -> String {
     let penalties: Vec<String> = tables
         .iter()
         .map(|t| {
-            let lines: Vec<String> = t.penalties.iter().map(|p| md_cell(&format!("{} {}: {}", p.instrument, p.cite.display, penalty_words(p)))).collect();
+            let lines: Vec<String> = t
+                .penalties
+                .iter()
+                .map(|p| md_cell(&format!("{} {}: {}", p.instrument, p.cite.display, penalty_words(p))))
+                .collect();
             if lines.is_empty() {
                 "—".into()
             } else {
