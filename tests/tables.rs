@@ -112,3 +112,38 @@ fn the_three_instruments_side_by_side() {
         "docs/instruments.md is out of date: UPDATE_DOCS=1 cargo test -p vplc --test tables"
     );
 }
+
+fn bundled_table(id: &str) -> vpl_core::DecisionTable {
+    let b = vpl_core::bundled::policy(id).unwrap();
+    vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap()
+}
+
+/// The 2019 draft against the 2021 Provisions: the headline amendment, as a
+/// reviewed snapshot (text and JSON); every instrument against itself is empty.
+#[test]
+fn semantic_diffs_of_the_bundled_instruments() {
+    let (old, new) = (bundled_table("cn/vuln-draft-2019"), bundled_table("cn/provisions-2021"));
+    let d = vpl_core::diff::diff(&old, &new);
+    let kinds: Vec<_> = d.changes.iter().map(|c| c.kind).collect();
+    assert!(kinds.contains(&vpl_core::diff::ChangeKind::DeadlineMadeVague), "the 90/10-day remedies became timely");
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff_vuln-draft-2019_provisions-2021", vpl_core::diff::text(&d));
+        insta::assert_snapshot!("diff_vuln-draft-2019_provisions-2021_md", vpl_core::diff::markdown(&d));
+    });
+    for b in vpl_core::bundled::POLICIES {
+        let t = bundled_table(b.id);
+        assert!(vpl_core::diff::diff(&t, &t).is_empty(), "{} differs from itself", b.id);
+    }
+}
+
+#[test]
+fn vplc_diff_exit_codes() {
+    let run = |args: &[&str]| {
+        let mut full = vec!["vplc"];
+        full.extend_from_slice(args);
+        vplc::run_args(full)
+    };
+    assert_eq!(run(&["diff", "cn/provisions-2021", "cn/provisions-2021"]), 0);
+    assert_eq!(run(&["diff", "cn/vuln-draft-2019", "cn/provisions-2021", "--format", "json"]), 1);
+    assert_eq!(run(&["diff", "cn/provisions-2021", "no/such"]), 2);
+}

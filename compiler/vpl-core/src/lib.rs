@@ -10,6 +10,7 @@ pub mod bundled;
 pub mod check;
 pub mod codes;
 pub mod diag;
+pub mod diff;
 pub mod fmt;
 pub mod span;
 pub mod syntax;

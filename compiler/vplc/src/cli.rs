@@ -120,6 +120,15 @@ Exit codes: 0 nothing late, missed or breached; 1 something is; 2 bad input.")]
         #[arg(long, value_name = "TIME")]
         as_of: Option<String>,
     },
+    /// What an amendment means: compare two versions of an instrument duty by duty.
+    #[command(after_help = "OLD and NEW are paths, bundled ids, or `-` for standard input, so that \
+`git show REV:policy.vpl | vplc diff - policy.vpl` works.\n\nExit codes: 0 same meaning; 1 they differ; 2 bad input.")]
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
     /// Print a JSON Schema of one of vplc's JSON formats.
     Schema {
         #[arg(value_enum)]

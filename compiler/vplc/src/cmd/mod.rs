@@ -2,6 +2,7 @@
 //! 0 success, 1 findings, 2 bad usage or bad input.
 
 pub mod check;
+mod diff;
 mod explain;
 mod fmt;
 pub mod table;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt { paths, check } => fmt::fmt(&mut rep, &paths, check),
         Command::Explain { code, list } => explain::explain(&mut rep, code.as_deref(), list),
         Command::Schema { which } => explain::schema(which),
+        Command::Diff { old, new, format } => diff::diff(&mut rep, &old, &new, format),
         Command::Check { args, as_of, format, explain, tz, progress } => {
             check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
         }

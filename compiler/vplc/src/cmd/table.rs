@@ -24,7 +24,12 @@ pub fn compile_policy(rep: &mut Reporter, given: &str) -> Option<vpl_core::Decis
             return None;
         }
     };
-    let c = vpl_core::compile(&src.name, &src.text, &input::resolve_import);
+    compile_source(rep, &src.name, &src.text)
+}
+
+/// Compiles source text already read, reporting every diagnostic.
+pub fn compile_source(rep: &mut Reporter, name: &str, text: &str) -> Option<vpl_core::DecisionTable> {
+    let c = vpl_core::compile(name, text, &input::resolve_import);
     rep.emit(&c.sources, &c.diagnostics);
     if rep.failed() {
         return None;

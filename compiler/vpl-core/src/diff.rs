@@ -1,0 +1,417 @@
+//! Semantic diff of two decision tables: what an amendment *means* — a
+//! deadline tightened, a bearer changed, a duty added — not which lines
+//! moved. Duties are matched across versions by id, then by what they
+//! oblige (bearer, action, trigger), then by citation. Formatting and
+//! comments never reach the table, so they never show up here.
+
+use crate::table::model::*;
+use crate::table::render::{cond_words, deadline_words, pattern_words};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    DeadlineTightened,
+    DeadlineLoosened,
+    DeadlineMadeVague,
+    DeadlineMadePrecise,
+    DeadlineChanged,
+    BearerChanged,
+    TriggerChanged,
+    ActionChanged,
+    ConditionNarrowed,
+    ConditionWidened,
+    ConditionChanged,
+    ModalityChanged,
+    ExceptionAdded,
+    ExceptionRemoved,
+    PenaltyChanged,
+    Renumbered,
+}
+
+impl ChangeKind {
+    pub fn words(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::DeadlineTightened => "deadline tightened",
+            ChangeKind::DeadlineLoosened => "deadline loosened",
+            ChangeKind::DeadlineMadeVague => "deadline made vague",
+            ChangeKind::DeadlineMadePrecise => "deadline made precise",
+            ChangeKind::DeadlineChanged => "deadline changed",
+            ChangeKind::BearerChanged => "bearer changed",
+            ChangeKind::TriggerChanged => "trigger changed",
+            ChangeKind::ActionChanged => "action changed",
+            ChangeKind::ConditionNarrowed => "condition narrowed",
+            ChangeKind::ConditionWidened => "condition widened",
+            ChangeKind::ConditionChanged => "condition changed",
+            ChangeKind::ModalityChanged => "modality changed",
+            ChangeKind::ExceptionAdded => "exception added",
+            ChangeKind::ExceptionRemoved => "exception removed",
+            ChangeKind::PenaltyChanged => "penalty changed",
+            ChangeKind::Renumbered => "renumbered",
+        }
+    }
+}
+
+/// One change to one duty.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The duty's id in the new version (the old one for a removal).
+    pub duty: String,
+    pub old_cite: Option<String>,
+    pub new_cite: Option<String>,
+    /// The value before and after, in words.
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TableDiff {
+    pub old: String,
+    pub new: String,
+    pub changes: Vec<Change>,
+}
+
+impl TableDiff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// A duty as the diff sees it: its rows folded back together.
+struct DutyView<'t> {
+    id: &'t str,
+    first: &'t Row,
+    /// Each alternative of the condition, in words.
+    alternatives: BTreeSet<String>,
+    /// Literals, when there is a single alternative.
+    literals: BTreeSet<String>,
+}
+
+fn duties(t: &DecisionTable) -> Vec<DutyView<'_>> {
+    let mut out: Vec<DutyView<'_>> = Vec::new();
+    for r in &t.rows {
+        let alt = r.conditions.iter().map(cond_words).collect::<Vec<_>>().join(" and ");
+        match out.iter_mut().find(|d| d.id == r.duty) {
+            Some(d) => {
+                d.alternatives.insert(alt);
+                d.literals.clear();
+            }
+            None => out.push(DutyView {
+                id: &r.duty,
+                first: r,
+                alternatives: BTreeSet::from([alt]),
+                literals: r.conditions.iter().map(cond_words).collect(),
+            }),
+        }
+    }
+    out
+}
+
+/// What a duty obliges, for matching duties whose ids differ.
+fn obligation(r: &Row) -> (String, String, String) {
+    (r.bearer.clone(), r.action.event.clone(), r.trigger.as_ref().map(|t| t.event.clone()).unwrap_or_default())
+}
+
+/// A period's rough length in days, to tell tighter from looser.
+fn days(p: &Period) -> f64 {
+    use crate::check::env::BaseUnit::*;
+    let unit = match p.unit {
+        Hour => 1.0 / 24.0,
+        Day => 1.0,
+        WorkingDay => 7.0 / 5.0,
+        Week => 7.0,
+        Month => 30.4,
+        Year => 365.25,
+    };
+    p.amount as f64 * unit
+}
+
+fn deadline_change(old: &Deadline, new: &Deadline) -> Option<ChangeKind> {
+    if old == new {
+        return None;
+    }
+    Some(match (old, new) {
+        (Deadline::Within { period: a }, Deadline::Within { period: b })
+        | (Deadline::Prior { period: a, .. }, Deadline::Prior { period: b, .. }) => match days(b).partial_cmp(&days(a)) {
+            Some(std::cmp::Ordering::Less) => ChangeKind::DeadlineTightened,
+            Some(std::cmp::Ordering::Greater) => ChangeKind::DeadlineLoosened,
+            _ => ChangeKind::DeadlineChanged,
+        },
+        (Deadline::ForAtLeast { period: a }, Deadline::ForAtLeast { period: b }) => {
+            // A longer retention is the stricter duty.
+            if days(b) > days(a) {
+                ChangeKind::DeadlineTightened
+            } else {
+                ChangeKind::DeadlineLoosened
+            }
+        }
+        (Deadline::Within { .. }, Deadline::OpenTextured { .. }) => ChangeKind::DeadlineMadeVague,
+        (Deadline::OpenTextured { .. }, Deadline::Within { .. }) => ChangeKind::DeadlineMadePrecise,
+        _ => ChangeKind::DeadlineChanged,
+    })
+}
+
+fn exceptions(r: &Row) -> BTreeSet<String> {
+    r.exceptions.iter().map(cond_words).collect()
+}
+
+/// Compares two versions of an instrument.
+pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
+    let (olds, news) = (duties(old), duties(new));
+    let mut matched_old: BTreeSet<usize> = BTreeSet::new();
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    let mut unmatched_new = Vec::new();
+    // By id, then by what they oblige, then by citation.
+    for (ni, n) in news.iter().enumerate() {
+        match olds.iter().position(|o| o.id == n.id) {
+            Some(oi) if matched_old.insert(oi) => pairs.push((Some(oi), Some(ni))),
+            _ => unmatched_new.push(ni),
+        }
+    }
+    let mut still = Vec::new();
+    for ni in unmatched_new {
+        let n = news.get(ni).map(|n| obligation(n.first));
+        match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(obligation(o.first)) == n) {
+            Some(oi) => {
+                matched_old.insert(oi);
+                pairs.push((Some(oi), Some(ni)));
+            }
+            None => still.push(ni),
+        }
+    }
+    for ni in still {
+        let cite = news.get(ni).map(|n| &n.first.cite.display);
+        match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(&o.first.cite.display) == cite) {
+            Some(oi) => {
+                matched_old.insert(oi);
+                pairs.push((Some(oi), Some(ni)));
+            }
+            None => pairs.push((None, Some(ni))),
+        }
+    }
+    for oi in 0..olds.len() {
+        if !matched_old.contains(&oi) {
+            pairs.push((Some(oi), None));
+        }
+    }
+    let mut changes = Vec::new();
+    for (o, n) in pairs {
+        match (o.and_then(|i| olds.get(i)), n.and_then(|i| news.get(i))) {
+            (Some(o), Some(n)) => compare(o, n, &mut changes),
+            (None, Some(n)) => changes.push(Change {
+                kind: ChangeKind::Added,
+                duty: n.id.to_string(),
+                old_cite: None,
+                new_cite: Some(n.first.cite.display.clone()),
+                old: None,
+                new: Some(crate::table::render::duty_sentence(n.first)),
+            }),
+            (Some(o), None) => changes.push(Change {
+                kind: ChangeKind::Removed,
+                duty: o.id.to_string(),
+                old_cite: Some(o.first.cite.display.clone()),
+                new_cite: None,
+                old: Some(crate::table::render::duty_sentence(o.first)),
+                new: None,
+            }),
+            (None, None) => {}
+        }
+    }
+    changes.sort_by(|a, b| {
+        let key = |c: &Change| (c.new_cite.clone().or(c.old_cite.clone()).map(|s| cite_key(&s)), c.duty.clone(), c.kind);
+        key(a).cmp(&key(b))
+    });
+    TableDiff { old: old.instrument.id.clone(), new: new.instrument.id.clone(), changes }
+}
+
+/// `art 7(1)(2)` → (7, 1, 2), for sorting in the order of the text.
+fn cite_key(s: &str) -> Vec<u32> {
+    s.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
+}
+
+fn compare(o: &DutyView<'_>, n: &DutyView<'_>, out: &mut Vec<Change>) {
+    let (a, b) = (o.first, n.first);
+    let mut found: Vec<Change> = Vec::new();
+    let mut push = |kind: ChangeKind, old: String, new: String| {
+        found.push(Change {
+            kind,
+            duty: n.id.to_string(),
+            old_cite: Some(a.cite.display.clone()),
+            new_cite: Some(b.cite.display.clone()),
+            old: Some(old),
+            new: Some(new),
+        });
+    };
+    if a.modality != b.modality {
+        push(ChangeKind::ModalityChanged, a.modality.as_str().into(), b.modality.as_str().into());
+    }
+    if a.bearer != b.bearer {
+        push(ChangeKind::BearerChanged, a.bearer.clone(), b.bearer.clone());
+    }
+    if a.action != b.action {
+        push(ChangeKind::ActionChanged, pattern_words(&a.action), pattern_words(&b.action));
+    }
+    if a.trigger != b.trigger {
+        let w = |t: &Option<EventPattern>| t.as_ref().map_or_else(|| "none".to_string(), pattern_words);
+        push(ChangeKind::TriggerChanged, w(&a.trigger), w(&b.trigger));
+    }
+    if let Some(kind) = deadline_change(&a.deadline, &b.deadline) {
+        push(kind, deadline_words(&a.deadline), deadline_words(&b.deadline));
+    }
+    if o.alternatives != n.alternatives {
+        let words = |v: &DutyView<'_>| {
+            v.alternatives
+                .iter()
+                .map(|s| if s.is_empty() { "always".to_string() } else { s.clone() })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        };
+        let single = o.alternatives.len() == 1 && n.alternatives.len() == 1;
+        // More literals, or fewer alternatives: fewer cases are bound.
+        let narrowed = (single && o.literals.is_subset(&n.literals)) || (!single && n.alternatives.is_subset(&o.alternatives));
+        let widened = (single && n.literals.is_subset(&o.literals)) || (!single && o.alternatives.is_subset(&n.alternatives));
+        let kind = if narrowed {
+            ChangeKind::ConditionNarrowed
+        } else if widened {
+            ChangeKind::ConditionWidened
+        } else {
+            ChangeKind::ConditionChanged
+        };
+        push(kind, words(o), words(n));
+    }
+    let (ea, eb) = (exceptions(a), exceptions(b));
+    for e in eb.difference(&ea) {
+        push(ChangeKind::ExceptionAdded, String::new(), e.clone());
+    }
+    for e in ea.difference(&eb) {
+        push(ChangeKind::ExceptionRemoved, e.clone(), String::new());
+    }
+    if a.penalties != b.penalties {
+        push(ChangeKind::PenaltyChanged, a.penalties.join(", "), b.penalties.join(", "));
+    }
+    // Nothing but the citation moved.
+    if found.is_empty() && a.cite != b.cite {
+        found.push(Change {
+            kind: ChangeKind::Renumbered,
+            duty: n.id.to_string(),
+            old_cite: Some(a.cite.display.clone()),
+            new_cite: Some(b.cite.display.clone()),
+            old: None,
+            new: None,
+        });
+    }
+    out.extend(found);
+}
+
+fn cite_pair(c: &Change) -> String {
+    match (&c.old_cite, &c.new_cite) {
+        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+        (_, Some(b)) => b.clone(),
+        (Some(a), None) => a.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn value_pair(c: &Change) -> String {
+    match (c.old.as_deref().filter(|s| !s.is_empty()), c.new.as_deref().filter(|s| !s.is_empty())) {
+        (Some(a), Some(b)) => format!("{a} → {b}"),
+        (None, Some(b)) => b.to_string(),
+        (Some(a), None) => a.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+/// One line per change.
+pub fn text(d: &TableDiff) -> String {
+    if d.is_empty() {
+        return format!("{} → {}: no change in meaning\n", d.old, d.new);
+    }
+    let mut out = format!("{} → {}: {} change{}\n", d.old, d.new, d.changes.len(), if d.changes.len() == 1 { "" } else { "s" });
+    for c in &d.changes {
+        out.push_str(&format!("  {:<22} {:<14} {}: {}\n", c.kind.words(), cite_pair(c), c.duty, value_pair(c)));
+    }
+    out
+}
+
+/// A Markdown table, for pull requests and memos.
+pub fn markdown(d: &TableDiff) -> String {
+    let mut out = format!("# `{}` → `{}`\n\n", d.old, d.new);
+    if d.is_empty() {
+        out.push_str("No change in meaning.\n");
+        return out;
+    }
+    out.push_str("| change | citation | duty | before → after |\n|---|---|---|---|\n");
+    for c in &d.changes {
+        out.push_str(&format!(
+            "| {} | {} | `{}` | {} |\n",
+            c.kind.words(),
+            cite_pair(c),
+            c.duty,
+            value_pair(c).replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(body: &str) -> DecisionTable {
+        let src = format!(
+            "instrument t/x {{\n    title en \"t\"\n    status in_force issued 2024-01-01 effective 2024-01-01\n    calendar cn\n}}\n\narticle 1 {{\n    en \"a\"\n}}\n\narticle 2 {{\n    en \"b\"\n    no_duty \"x\"\n}}\n\n{ANCHOR}\n{body}"
+        );
+        let c = crate::compile("t.vpl", &src, &crate::no_files);
+        c.table.unwrap_or_else(|| panic!("{:?}", c.diagnostics))
+    }
+
+    /// A duty both versions share, so every article stays covered.
+    const ANCHOR: &str = "duty verify {\n    cite art 1\n    product_provider must verified\n    immediately after aware\n}\n";
+
+    const REPORT: &str = "duty report {\n    cite art 1\n    product_provider must reported\n    within 5 days after aware\n}\n";
+
+    fn kinds(a: &str, b: &str) -> Vec<ChangeKind> {
+        diff(&table(a), &table(b)).changes.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn equal_tables_give_an_empty_diff() {
+        assert!(kinds(REPORT, REPORT).is_empty());
+        // Layout and comments never reach the table.
+        let messy = "// a comment\nduty   report {\n    cite art 1\n    product_provider must reported\n    within 5 days after aware // why\n}\n";
+        assert!(kinds(REPORT, messy).is_empty());
+    }
+
+    #[test]
+    fn deadlines_are_classified() {
+        assert_eq!(kinds(REPORT, &REPORT.replace("5 days", "2 days")), [ChangeKind::DeadlineTightened]);
+        assert_eq!(kinds(REPORT, &REPORT.replace("5 days", "1 month")), [ChangeKind::DeadlineLoosened]);
+        assert_eq!(kinds(REPORT, &REPORT.replace("within 5 days", "timely")), [ChangeKind::DeadlineMadeVague]);
+        assert_eq!(kinds(&REPORT.replace("within 5 days", "timely"), REPORT), [ChangeKind::DeadlineMadePrecise]);
+    }
+
+    #[test]
+    fn added_removed_and_renamed_duties() {
+        assert_eq!(kinds("", REPORT), [ChangeKind::Added]);
+        assert_eq!(kinds(REPORT, ""), [ChangeKind::Removed]);
+        // A renamed duty that obliges the same is matched, not added and removed.
+        assert!(kinds(REPORT, &REPORT.replace("duty report", "duty report_to_platform")).is_empty());
+    }
+
+    #[test]
+    fn conditions_exceptions_and_modality() {
+        let narrowed = REPORT.replace("after aware\n", "after aware\n    when users_must_act\n");
+        assert_eq!(kinds(REPORT, &narrowed), [ChangeKind::ConditionNarrowed]);
+        assert_eq!(kinds(&narrowed, REPORT), [ChangeKind::ConditionWidened]);
+        let excepted = REPORT.replace("after aware\n", "after aware\n    unless users_must_act\n");
+        assert_eq!(kinds(REPORT, &excepted), [ChangeKind::ExceptionAdded]);
+        let bearer = REPORT.replace("product_provider", "network_operator");
+        assert_eq!(kinds(REPORT, &bearer), [ChangeKind::BearerChanged]);
+    }
+}
