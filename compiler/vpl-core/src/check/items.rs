@@ -764,12 +764,7 @@ impl<'a> Checker<'a> {
             None => false,
         };
         let bearer_name = bearer_ok.then_some(bearer.node.as_str());
-        let modality_t = match modality.node {
-            ast::Modality::Must => Modality::Must,
-            ast::Modality::MustNot => Modality::MustNot,
-            ast::Modality::May => Modality::May,
-            ast::Modality::Encouraged => Modality::Encouraged,
-        };
+        let modality_t = modality.node;
         let action_p = self.event_pattern(action, bearer_name, Actor::Bearer);
         let mut trigger = None;
         let mut deadline = Deadline::None;

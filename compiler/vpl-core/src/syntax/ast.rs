@@ -180,25 +180,8 @@ pub enum DutyClause {
     Penalty(Ident),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Modality {
-    Must,
-    MustNot,
-    May,
-    Encouraged,
-}
-
-impl Modality {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Modality::Must => "must",
-            Modality::MustNot => "must not",
-            Modality::May => "may",
-            Modality::Encouraged => "encouraged",
-        }
-    }
-}
+/// The four modalities; the same type the decision table carries.
+pub use crate::table::model::Modality;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
