@@ -29,6 +29,7 @@ pub const STDLIB: &[Bundled] = &[
 /// Instruments a policy may `use` or `vplc` may be given by id.
 pub const POLICIES: &[Bundled] = &[
     bundle!("cn/csl-2016", "policies/cn/csl-2016.vpl"),
+    bundle!("cn/csl-2025", "policies/cn/csl-2025.vpl"),
     bundle!("cn/vuln-draft-2019", "policies/cn/vuln-draft-2019.vpl"),
     bundle!("cn/provisions-2021", "policies/cn/vuln-provisions-2021.vpl"),
     bundle!("cn/threat-info-draft-2019", "policies/cn/threat-info-draft-2019.vpl"),

@@ -201,6 +201,13 @@ file and `use` one from the other.";
 "A condition expands to more than 256 alternatives in the decision table (one row per
 alternative). Split the duty or simplify the condition.";
 
+    BadReplacement = "E0508", "penalty replaces one it cannot",
+"`replaces OLD` says a penalty is the later version of `OLD`, as when a law is amended
+and its liability articles renumbered. `OLD` must belong to another instrument, both
+instruments must be in force (a draft has no date from which it would replace
+anything), and the replacing one must take effect later. A breach is then fined under
+the version in force on the day it happened.";
+
     BadCalendar = "E0601", "invalid calendar",
 "A calendar has an unknown time zone or period rule, a weekday that is not `mon`…`sun`,
 a day listed both as rest and as work, a day outside its `year` block, or a year

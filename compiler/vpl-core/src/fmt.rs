@@ -430,6 +430,9 @@ impl<'t> Printer<'t> {
                 PenaltyClause::Measures(m) => {
                     format!("measures {}", m.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(", "))
                 }
+                PenaltyClause::Replaces(r) => {
+                    format!("replaces {}", r.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(", "))
+                }
                 PenaltyClause::Fine { target, min, max, when } => {
                     let mut s = format!("fine {} {} to {}", target.node, quantity(min), quantity(max));
                     if let Some(w) = when {

@@ -407,7 +407,7 @@ fn check_row(
     }
     // Exposure matters where a duty was broken.
     if f.status.is_violation() {
-        f.penalty = exposure(&ctx, row);
+        f.penalty = exposure(&ctx, row, &breach_dating(&ctx, &f));
     }
     if c.draft {
         explanation.push("the instrument is a draft: this is how it would apply if it were in force".into());
@@ -726,11 +726,39 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
     }
 }
 
-fn exposure(ctx: &Ctx<'_>, row: &Row) -> Vec<PenaltyExposure> {
-    row.penalties
-        .iter()
-        .filter_map(|id| ctx.c.table.penalties.iter().find(|p| &p.id == id))
-        .map(|p| PenaltyExposure {
+/// The day a violation is dated to, which picks the version of its penalty
+/// (see [`crate::versions`]): the breaking act, the late act, or — for a duty
+/// still not done — the as-of day. Read from the finding, whose times are
+/// shown in the calendar's zone, so their first ten characters are that
+/// zone's date.
+fn breach_dating(ctx: &Ctx<'_>, f: &Finding) -> crate::versions::Dating {
+    let day_of = |s: &Option<String>| s.as_deref().and_then(|s| s.get(..10)).and_then(|d| d.parse::<NaiveDate>().ok());
+    let as_of_day = ctx.as_of.with_timezone(&ctx.c.zone()).date_naive();
+    let deadline_day = day_of(&f.last_day).or_else(|| day_of(&f.due));
+    match (f.status, day_of(&f.done_at)) {
+        (Status::Breached, Some(d)) => crate::versions::Dating {
+            day: d,
+            because: "the day of the act that broke the prohibition".into(),
+            deadline_day: None,
+        },
+        (Status::Late, Some(d)) => crate::versions::Dating {
+            day: d,
+            because: "the day the late act was done, when the breach ended".into(),
+            deadline_day,
+        },
+        _ => crate::versions::Dating {
+            day: as_of_day,
+            because: "the as-of day: the duty is still not done, so the breach continues".into(),
+            deadline_day,
+        },
+    }
+}
+
+fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<PenaltyExposure> {
+    let as_of_day = ctx.as_of.with_timezone(&ctx.c.zone()).date_naive();
+    crate::versions::choose(&ctx.c.table, &row.penalties, dating, as_of_day)
+        .into_iter()
+        .map(|(p, version)| PenaltyExposure {
             penalty: p.id.clone(),
             instrument: p.instrument.clone(),
             cite: p.cite.clone(),
@@ -750,6 +778,7 @@ fn exposure(ctx: &Ctx<'_>, row: &Row) -> Vec<PenaltyExposure> {
                     },
                 })
                 .collect(),
+            version,
         })
         .collect()
 }

@@ -115,6 +115,37 @@ pub struct PenaltyExposure {
     pub cite: Cite,
     pub measures: Vec<String>,
     pub fines: Vec<FineExposure>,
+    /// How the version of the penalty was chosen, when the table holds more
+    /// than one version of it (an amended law); `null` when it holds one.
+    pub version: Option<PenaltyDating>,
+}
+
+/// The version of a penalty applies that was in force on the day the breach
+/// is dated to (PRC Administrative Penalty Law art. 37; docs/readings.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PenaltyDating {
+    /// The day the breach is dated to (`YYYY-MM-DD`, in the calendar's zone).
+    pub dated: String,
+    /// Why that day: the act, the late performance, or the as-of day of a
+    /// breach that still continues.
+    pub because: String,
+    /// The day the chosen version took effect.
+    pub in_force_from: Option<String>,
+    /// The other versions of the penalty the table knows, and why they were not used.
+    pub other_versions: Vec<OtherVersion>,
+    /// Set when the deadline passed under another version than the one chosen.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OtherVersion {
+    pub penalty: String,
+    pub instrument: String,
+    pub cite: Cite,
+    pub effective: Option<String>,
+    /// `earlier` or `later` than the version used.
+    pub relation: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

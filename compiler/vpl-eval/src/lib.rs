@@ -11,6 +11,7 @@ pub mod eval;
 pub mod finding;
 pub mod load;
 pub mod render;
+pub mod versions;
 
 pub use case::Case;
 pub use eval::{check_case, check_case_with, Compiled, Options};

@@ -120,6 +120,20 @@ pub fn report(r: &CaseReport, style: &Style) -> String {
                     p.measures.iter().map(|m| m.replace('_', " ")).chain(fines).collect::<Vec<_>>().join("; "),
                     ""
                 ));
+                // The version line only where the choice mattered.
+                if let Some(v) = p.version.as_ref().filter(|v| !v.other_versions.is_empty() || v.note.is_some()) {
+                    let from = v.in_force_from.as_deref().map(|d| format!(", in force from {d}")).unwrap_or_default();
+                    out.push_str(&format!(
+                        "    version: {} {}{from}; breach dated {} ({})\n",
+                        p.instrument, p.cite.display, v.dated, v.because
+                    ));
+                    for o in &v.other_versions {
+                        out.push_str(&format!("    {} version {} {}: {}\n", o.relation, o.instrument, o.cite.display, o.note));
+                    }
+                    if let Some(n) = &v.note {
+                        out.push_str(&format!("    note: {n}\n"));
+                    }
+                }
             }
         }
     }

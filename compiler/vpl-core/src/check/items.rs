@@ -343,6 +343,7 @@ impl<'a> Checker<'a> {
         let mut cite = None;
         let mut measures = Vec::new();
         let mut fines = Vec::new();
+        let mut replaces = Vec::new();
         for clause in &p.clauses {
             match &clause.node {
                 PenaltyClause::Cite(c) => {
@@ -355,6 +356,18 @@ impl<'a> Checker<'a> {
                     cite = Some(c.clone());
                 }
                 PenaltyClause::Measures(m) => measures.extend(m.iter().map(|i| i.node.clone())),
+                PenaltyClause::Replaces(r) => {
+                    for old in r {
+                        match self.lookup(old, "penalty", |k| matches!(k, DeclKind::Penalty)) {
+                            Some(DeclKind::Penalty) => {
+                                replaces.push(old.node.clone());
+                                self.replacements.push((p.name.clone(), old.clone()));
+                            }
+                            Some(k) => self.not_a(old, "penalty", &k, Code::NotAPenalty),
+                            None => {}
+                        }
+                    }
+                }
                 PenaltyClause::Fine { target, min, max, when } => {
                     if !FINE_TARGETS.contains(&target.node.as_str()) {
                         let mut d = Diagnostic::new(Code::UnknownName, format!("unknown fine target `{}`", target.node))
@@ -409,7 +422,50 @@ impl<'a> Checker<'a> {
             measures,
             fines,
             doc: p.docs.clone(),
+            effective: instrument_of(u).and_then(effective_date),
+            replaces,
         })
+    }
+
+    /// Each `replaces` link must go from a later instrument in force to an
+    /// earlier one: otherwise "the version in force on the day of the
+    /// breach" would have no answer, or a circular one.
+    pub(super) fn check_replacements(&mut self) {
+        let links = std::mem::take(&mut self.replacements);
+        for (new, old) in &links {
+            let find = |id: &str| self.penalties.iter().find(|p| p.id == id).cloned();
+            let (Some(n), Some(o)) = (find(&new.node), find(&old.node)) else { continue };
+            let problem = if n.instrument == o.instrument {
+                Some((
+                    format!("`{}` and `{}` belong to the same instrument", n.id, o.id),
+                    "a penalty replaces one of an earlier instrument, such as the law before its amendment".to_string(),
+                ))
+            } else {
+                match (&n.effective, &o.effective) {
+                    (None, _) => Some((
+                        format!("`{}` belongs to a draft, which replaces nothing", n.id),
+                        format!("`{}` is a draft: it has no date from which its penalty would apply", n.instrument),
+                    )),
+                    (_, None) => Some((
+                        format!("`{}` belongs to a draft, which never applied", o.id),
+                        format!("`{}` is a draft: only a penalty in force can be replaced", o.instrument),
+                    )),
+                    (Some(a), Some(b)) if a <= b => Some((
+                        format!("`{}` took effect on {a}, not after `{}` ({b})", n.id, o.id),
+                        "the replacing instrument must take effect after the one it amends".to_string(),
+                    )),
+                    _ => None,
+                }
+            };
+            if let Some((msg, help)) = problem {
+                self.error(
+                    Diagnostic::new(Code::BadReplacement, msg)
+                        .primary(old.span, "cannot be replaced by this penalty")
+                        .secondary(new.span, "the replacing penalty")
+                        .help(help),
+                );
+            }
+        }
     }
 
     /// Checks a policy file: its instrument header, articles, duties and
@@ -457,11 +513,17 @@ impl<'a> Checker<'a> {
         self.coverage(u, &index, header.as_ref().is_some_and(|(i, _)| i.excerpt.is_some()));
         let (instrument, calendar_name) = header?;
         let calendar = self.calendars.iter().find(|(n, _)| *n == calendar_name).map(|(_, c)| c.clone())?;
-        let used_penalties: BTreeSet<&String> = duties.iter().flat_map(|d: &CheckedDuty| d.penalties.iter()).collect();
-        let own_penalties: BTreeSet<String> =
-            items(u).filter_map(|i| if let Item::Penalty(p) = i { Some(p.name.node.clone()) } else { None }).collect();
-        let penalties =
-            self.penalties.iter().filter(|p| used_penalties.contains(&p.id) || own_penalties.contains(&p.id)).cloned().collect();
+        let mut wanted: BTreeSet<String> = duties.iter().flat_map(|d: &CheckedDuty| d.penalties.iter().cloned()).collect();
+        wanted.extend(items(u).filter_map(|i| if let Item::Penalty(p) = i { Some(p.name.node.clone()) } else { None }));
+        // The later versions of those penalties, from the amending
+        // instruments the file imports, so that a breach can be fined under
+        // the version in force when it happened.
+        while let Some(next) =
+            self.penalties.iter().find(|p| !wanted.contains(&p.id) && p.replaces.iter().any(|r| wanted.contains(r)))
+        {
+            wanted.insert(next.id.clone());
+        }
+        let penalties = self.penalties.iter().filter(|p| wanted.contains(&p.id)).cloned().collect();
         Some(Checked { instrument, duties, penalties, articles: articles_info(u), vocabulary: self.vocabulary(), calendar })
     }
 
@@ -931,8 +993,17 @@ impl<'a> Checker<'a> {
                         );
                         continue;
                     }
-                    // Used when the file itself names something the import declares.
-                    let referenced = names_referenced(u);
+                    // Used when the file itself names something the import
+                    // declares, or the import holds a later version of a
+                    // penalty the file names.
+                    let mut referenced = names_referenced(u);
+                    while let Some(next) = self
+                        .penalties
+                        .iter()
+                        .find(|p| !referenced.contains(&p.id) && p.replaces.iter().any(|r| referenced.contains(r)))
+                    {
+                        referenced.insert(next.id.clone());
+                    }
                     let used = self
                         .units
                         .iter()
@@ -1036,6 +1107,13 @@ fn names_referenced(u: &Unit<'_>) -> BTreeSet<String> {
                 }
             }
             Item::Event(e) => out.extend(e.by.iter().map(|b| b.node.clone())),
+            Item::Penalty(p) => {
+                for c in &p.clauses {
+                    if let PenaltyClause::Replaces(r) = &c.node {
+                        out.extend(r.iter().map(|i| i.node.clone()));
+                    }
+                }
+            }
             Item::Instrument(i) => {
                 for c in &i.clauses {
                     if let InstrumentClause::Calendar(c) = &c.node {
@@ -1059,6 +1137,14 @@ fn declared_name(i: &Item) -> Option<&str> {
         Item::Calendar(x) => &x.name.node,
         Item::Duty(x) => &x.name.node,
         _ => return None,
+    })
+}
+
+/// The day an instrument in force took effect; `None` for a draft.
+fn effective_date(i: &ast::Instrument) -> Option<String> {
+    i.clauses.iter().find_map(|c| match &c.node {
+        InstrumentClause::InForce { effective, .. } => Some(effective.node.0.to_string()),
+        _ => None,
     })
 }
 

@@ -62,19 +62,29 @@ pub(crate) struct Checker<'a> {
     /// Penalties of every file, lowered, by name.
     pub penalties: Vec<PenaltyInfo>,
     pub calendars: Vec<(String, CalendarInfo)>,
+    /// Each `replaces` link (new penalty, old penalty), checked once every
+    /// file's penalties are known.
+    replacements: Vec<(ast::Ident, ast::Ident)>,
 }
 
 /// Checks the files; returns the typed model of the main file when there
 /// are no errors, and every diagnostic found either way.
 pub fn check(units: &[Unit<'_>]) -> (Option<Checked>, Diagnostics) {
-    let mut cx =
-        Checker { env: Env::default(), diags: Diagnostics::default(), units, penalties: Vec::new(), calendars: Vec::new() };
+    let mut cx = Checker {
+        env: Env::default(),
+        diags: Diagnostics::default(),
+        units,
+        penalties: Vec::new(),
+        calendars: Vec::new(),
+        replacements: Vec::new(),
+    };
     for u in units {
         cx.declare_file(u);
     }
     for u in units {
         cx.check_declarations(u);
     }
+    cx.check_replacements();
     let mut main = None;
     for u in units {
         if u.origin == Origin::Stdlib {

@@ -244,7 +244,14 @@ pub struct Penalty {
 pub enum PenaltyClause {
     Cite(Spanned<Citation>),
     Measures(Vec<Ident>),
-    Fine { target: Ident, min: Quantity, max: Quantity, when: Option<Expr> },
+    Fine {
+        target: Ident,
+        min: Quantity,
+        max: Quantity,
+        when: Option<Expr>,
+    },
+    /// The earlier versions this penalty supersedes.
+    Replaces(Vec<Ident>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -478,6 +478,7 @@ impl Cx {
             let clause = match rule {
                 Rule::cite_clause => PenaltyClause::Cite(self.citation(self.next(&mut i, s, "citation")?)),
                 Rule::measures => PenaltyClause::Measures(i.map(|x| self.ident(x)).collect()),
+                Rule::replaces => PenaltyClause::Replaces(i.map(|x| self.ident(x)).collect()),
                 Rule::fine => {
                     let target = self.ident(self.next(&mut i, s, "fine target")?);
                     let min = self.quantity(self.next(&mut i, s, "minimum")?)?;

@@ -258,6 +258,15 @@ pub struct PenaltyInfo {
     pub measures: Vec<String>,
     pub fines: Vec<Fine>,
     pub doc: Vec<String>,
+    /// The day the penalty's instrument took effect; `None` for a draft.
+    #[serde(default)]
+    pub effective: Option<String>,
+    /// Earlier versions of this penalty that it supersedes (`replaces`), in
+    /// older instruments: a breach is fined under the version in force when
+    /// it happened. A table lists the later versions of the penalties its
+    /// duties name when the policy imports the amending instrument.
+    #[serde(default)]
+    pub replaces: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

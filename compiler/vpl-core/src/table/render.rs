@@ -179,6 +179,10 @@ pub fn penalty_words(p: &PenaltyInfo) -> String {
         }
         parts.push(s);
     }
+    if !p.replaces.is_empty() {
+        let from = p.effective.as_deref().map(|d| format!(" from {d}")).unwrap_or_default();
+        parts.push(format!("replaces {}{from}", p.replaces.join(", ")));
+    }
     parts.join("; ")
 }
 
@@ -415,11 +419,23 @@ pub fn comparison_markdown(tables: &[DecisionTable]) -> String {
     let penalties: Vec<String> = tables
         .iter()
         .map(|t| {
-            let lines: Vec<String> = t
+            // The penalties as the instrument names them; later versions
+            // (an amended law) in one line, since they only take over from
+            // their effective date.
+            let mut lines: Vec<String> = t
                 .penalties
                 .iter()
+                .filter(|p| p.replaces.is_empty())
                 .map(|p| md_cell(&format!("{} {}: {}", p.instrument, p.cite.display, penalty_words(p))))
                 .collect();
+            let mut later: Vec<String> = Vec::new();
+            for p in t.penalties.iter().filter(|p| !p.replaces.is_empty()) {
+                let from = p.effective.as_deref().map(|d| format!(" from {d}")).unwrap_or_default();
+                later.push(format!("{} {}{from}", p.instrument, p.cite.display));
+            }
+            if !later.is_empty() {
+                lines.push(md_cell(&format!("later versions, for breaches from their date: {}", later.join(", "))));
+            }
             if lines.is_empty() {
                 "—".into()
             } else {
