@@ -158,9 +158,12 @@ impl<'t> Printer<'t> {
                     self.blank = true;
                 }
                 self.line(&text);
-                // Keep a blank line after the comment if there was one.
-                let after = self.comments.get(self.next_comment).map_or(pos, |n| n.start.min(pos));
-                if pos != u32::MAX && self.blank_between(start, after) {
+                // Keep a blank line after the comment if one follows it
+                // directly (not one further on, inside the code after it).
+                let end = start + to_u32(text.len());
+                let rest = self.text.get(end as usize..).unwrap_or("");
+                let next = end + to_u32(rest.len() - rest.trim_start().len());
+                if pos != u32::MAX && self.blank_between(end, next.min(pos)) {
                     self.blank = true;
                 }
             } else {
