@@ -246,6 +246,11 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
     }
     // A declaration keyword where the declaration as a whole did not parse:
     // pest backs off to its start; show the form it should have.
+    if open.is_empty() && top_level && word == "fact" {
+        if let Some(d) = fact_without_colon(file, text, at, base) {
+            return d;
+        }
+    }
     if open.is_empty() && top_level && ITEM_KEYWORDS.contains(&word) {
         let form = match word {
             "use" => "use ID                      (e.g. `use cn/csl-2016`)",
@@ -263,6 +268,12 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         return Diagnostic::new(Code::Syntax, format!("this `{word}` declaration is malformed"))
             .primary(here, format!("`{word}` starts here"))
             .help(format!("the form is: {form}"));
+    }
+    // `zh`/`en` text after `no_duty`: the article's texts come first.
+    if matches!(word, "zh" | "en") && previous_clause_is(text, at, "no_duty") {
+        return Diagnostic::new(Code::Syntax, "an article's text comes before its `no_duty` line")
+            .primary(here, "text after `no_duty`")
+            .help(format!("move the `{word} \"…\"` lines above `no_duty \"…\"`"));
     }
     // A `(` at the error whose `)` never comes on its line.
     if text.get(at..).is_some_and(|r| r.starts_with('(')) {
@@ -316,6 +327,40 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         }
     }
     d
+}
+
+/// `fact NAME TYPE` with the `:` left out: the error belongs between the
+/// name and the type.
+fn fact_without_colon(file: FileId, text: &str, at: usize, base: usize) -> Option<Diagnostic> {
+    let line = text.get(at..)?.split('\n').next()?;
+    let code = line.split("//").next().unwrap_or(line);
+    if code.contains(':') {
+        return None;
+    }
+    let mut words = code.split_whitespace();
+    let (_, name, ty) = (words.next()?, words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    let name_end = at + code.find(name)? + name.len();
+    let ty_start = name_end + code.get(name_end - at..)?.find(ty)?;
+    Some(
+        Diagnostic::new(Code::Syntax, format!("expected `:` between the fact `{name}` and its type"))
+            .primary(Span::new(file, base + name_end, base + ty_start), "`:` expected here")
+            .help(format!("write `fact {name}: {ty}`")),
+    )
+}
+
+/// Whether the clause before `at` (skipping continued string lines) starts
+/// with `keyword`.
+fn previous_clause_is(text: &str, at: usize, keyword: &str) -> bool {
+    let before = text.get(..at).unwrap_or("");
+    before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('"') && !l.starts_with("//"))
+        .is_some_and(|l| l.starts_with(keyword))
 }
 
 pub(crate) fn from_pest(file: FileId, err: &pest::error::Error<Rule>, base: usize) -> Diagnostic {

@@ -44,10 +44,10 @@ fn recover(file: FileId, text: &str, first: &pest::error::Error<Rule>) -> Vec<Di
         match VplParser::parse(Rule::file, rest) {
             Ok(_) => break,
             Err(err) => {
+                // An error at 0 is a malformed declaration right at the
+                // restart point: report it too; the next restart lies
+                // strictly after it, so the loop still advances.
                 let at = error_pos(&err);
-                if at == 0 {
-                    break;
-                }
                 errors.push(explain_pest(file, &err, rest, next));
                 pos = next + at;
             }
