@@ -311,6 +311,17 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
             .primary(here, "a unit is needed before this")
             .help("write the unit: `2 days`, `24 hours`, `5 working_days`, `100_000 CNY`");
     }
+    // `when level > 3 product_provider must aware`: a number then a name on
+    // one line is an amount with its unit, so the next clause was swallowed.
+    if let Some((q_start, q_text)) = number_then_name_before(text, at) {
+        let in_condition = positives.iter().any(|r| matches!(r, Rule::op_or | Rule::op_and | Rule::op_dot | Rule::ident));
+        if in_condition {
+            return Diagnostic::new(Code::Syntax, format!("`{q_text}` is read as an amount with its unit"))
+                .primary(here, "so the condition was expected to go on here")
+                .secondary(Span::new(file, base + q_start, base + q_start + q_text.len()), "read as a quantity")
+                .help("a condition that ends in a bare number must end its line: put the next clause on a line of its own");
+        }
+    }
     if positives.contains(&Rule::ident) && RESERVED.contains(&word) {
         return Diagnostic::new(Code::Syntax, format!("`{word}` is a reserved word"))
             .primary(here, "a name is expected here")
@@ -327,6 +338,29 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         }
     }
     d
+}
+
+/// `NUMBER NAME` ending right before `at` on the same line, after a
+/// comparison: where it starts and its text.
+fn number_then_name_before(text: &str, at: usize) -> Option<(usize, &str)> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(line_start..at)?;
+    let trimmed = line.trim_end();
+    let name_start = trimmed.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))? + 1;
+    let name = trimmed.get(name_start..)?;
+    let before_name = trimmed.get(..name_start)?;
+    let num_end = before_name.trim_end().len();
+    if num_end == before_name.len() || name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let num_start = before_name.get(..num_end)?.rfind(|c: char| !(c.is_ascii_digit() || c == '_')).map_or(0, |i| i + 1);
+    let number = before_name.get(num_start..num_end)?;
+    let before_number = before_name.get(..num_start)?.trim_end();
+    let after_comparison = ["<", ">", "=", "!"].iter().any(|op| before_number.ends_with(op));
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) || !after_comparison {
+        return None;
+    }
+    Some((line_start + num_start, trimmed.get(num_start..)?))
 }
 
 /// `fact NAME TYPE` with the `:` left out: the error belongs between the
