@@ -161,9 +161,24 @@ fn exceptions(r: &Row) -> BTreeSet<String> {
     r.exceptions.iter().map(cond_words).collect()
 }
 
-/// Compares two versions of an instrument.
-pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
+/// Which duty of the old version became which duty of the new one, by duty
+/// id: `(Some(old), Some(new))` for a matched duty, `(None, Some(new))` for
+/// an added one, `(Some(old), None)` for a removed one.
+pub type DutyPair = (Option<String>, Option<String>);
+
+/// Matches duties across versions: by id, then by what they oblige
+/// (bearer, action, trigger), then by citation.
+pub fn pairs(old: &DecisionTable, new: &DecisionTable) -> Vec<DutyPair> {
     let (olds, news) = (duties(old), duties(new));
+    match_duties(&olds, &news)
+        .into_iter()
+        .map(|(o, n)| {
+            (o.and_then(|i| olds.get(i)).map(|d| d.id.to_string()), n.and_then(|i| news.get(i)).map(|d| d.id.to_string()))
+        })
+        .collect()
+}
+
+fn match_duties(olds: &[DutyView<'_>], news: &[DutyView<'_>]) -> Vec<(Option<usize>, Option<usize>)> {
     let mut matched_old: BTreeSet<usize> = BTreeSet::new();
     let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
     let mut unmatched_new = Vec::new();
@@ -200,6 +215,13 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
             pairs.push((Some(oi), None));
         }
     }
+    pairs
+}
+
+/// Compares two versions of an instrument.
+pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
+    let (olds, news) = (duties(old), duties(new));
+    let pairs = match_duties(&olds, &news);
     let mut changes = Vec::new();
     for (o, n) in pairs {
         match (o.and_then(|i| olds.get(i)), n.and_then(|i| news.get(i))) {
