@@ -104,7 +104,7 @@ pub fn changes_of<'d>(d: &'d TableDiff, pair: &DutyPair) -> Vec<&'d Change> {
     d.changes
         .iter()
         .filter(|c| match pair {
-            (Some(_), Some(n)) => &c.duty == n && c.kind != ChangeKind::Removed,
+            (Some(o), Some(n)) => &c.duty == n && c.old_duty.as_ref() == Some(o) && c.kind != ChangeKind::Removed,
             (None, Some(n)) => &c.duty == n && c.kind == ChangeKind::Added,
             (Some(o), None) => &c.duty == o && c.kind == ChangeKind::Removed,
             (None, None) => false,
