@@ -168,6 +168,11 @@ fn obligation(r: &Row) -> (String, String, String) {
     (r.bearer.clone(), r.action.event.clone(), r.trigger.as_ref().map(|t| t.event.clone()).unwrap_or_default())
 }
 
+/// What a duty obliges, with the events' filters: the closest match.
+fn exact(r: &Row) -> (&str, &EventPattern, Option<&EventPattern>, Modality) {
+    (&r.bearer, &r.action, r.trigger.as_ref(), r.modality)
+}
+
 /// A period's rough length in days, to tell tighter from looser.
 fn days(p: &Period) -> f64 {
     use crate::check::env::BaseUnit::*;
@@ -242,8 +247,21 @@ fn match_duties(olds: &[DutyView<'_>], news: &[DutyView<'_>]) -> Vec<(Option<usi
             _ => unmatched_new.push(ni),
         }
     }
-    let mut still = Vec::new();
+    // The same obligation exactly (bearer, action and trigger with their
+    // filters), then the same kinds of event.
+    let mut loose = Vec::new();
     for ni in unmatched_new {
+        let n = news.get(ni).map(|n| exact(n.first));
+        match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(exact(o.first)) == n) {
+            Some(oi) => {
+                matched_old.insert(oi);
+                pairs.push((Some(oi), Some(ni)));
+            }
+            None => loose.push(ni),
+        }
+    }
+    let mut still = Vec::new();
+    for ni in loose {
         let n = news.get(ni).map(|n| obligation(n.first));
         match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(obligation(o.first)) == n) {
             Some(oi) => {
@@ -384,7 +402,8 @@ fn compare(o: &DutyView<'_>, n: &DutyView<'_>, out: &mut Vec<Change>) {
         push(ChangeKind::ExceptionRemoved, e.clone(), String::new());
     }
     if a.penalties != b.penalties {
-        push(ChangeKind::PenaltyChanged, a.penalties.join(", "), b.penalties.join(", "));
+        let w = |p: &[String]| if p.is_empty() { "none".to_string() } else { p.join(", ") };
+        push(ChangeKind::PenaltyChanged, w(&a.penalties), w(&b.penalties));
     }
     // Nothing but the citation moved.
     if found.is_empty() && a.cite != b.cite {
@@ -428,7 +447,8 @@ fn value_pair(c: &Change) -> String {
 }
 
 /// The order of the sections: what a reader of a memo looks for first.
-const SECTIONS: &[&str] = &["Deadlines", "Duties added", "Duties removed", "Who, what, when and unless", "Penalties", "Renumbered only"];
+const SECTIONS: &[&str] =
+    &["Deadlines", "Duties added", "Duties removed", "Who, what, when and unless", "Penalties", "Renumbered only"];
 
 /// The changes under each heading, in the diff's order; empty headings left out.
 fn sections(d: &TableDiff) -> Vec<(&'static str, Vec<&Change>)> {
@@ -545,6 +565,23 @@ mod tests {
         assert_eq!(kinds(REPORT, ""), [ChangeKind::Removed]);
         // A renamed duty that obliges the same is matched, not added and removed.
         assert!(kinds(REPORT, &REPORT.replace("duty report", "duty report_to_platform")).is_empty());
+    }
+
+    #[test]
+    fn merged_duties_are_compared_with_the_duty_they_became() {
+        let two = format!("{REPORT}\n{}", REPORT.replace("duty report", "duty report_b").replace("5 days", "10 days"));
+        let one = REPORT.replace("5 days", "timely").replace("within timely", "timely");
+        let d = diff(&table(&two), &table(&one));
+        let words: Vec<(ChangeKind, Option<String>, String)> =
+            d.changes.iter().map(|c| (c.kind, c.old_duty.clone(), c.duty.clone())).collect();
+        assert_eq!(
+            words,
+            [
+                (ChangeKind::DeadlineMadeVague, Some("report".into()), "report".into()),
+                (ChangeKind::DeadlineMadeVague, Some("report_b".into()), "report".into())
+            ]
+        );
+        assert_eq!(pairs(&table(&two), &table(&one)).len(), 3, "verify, and both reports paired with the one report");
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Verdict {
     /// The deadline, as the finding gives it.
     pub due: Option<String>,
     pub done_at: Option<String>,
+    /// How late, in words.
+    pub late_by: Option<String>,
     /// Penalties a violation exposes to (empty unless late, missed or breached).
     pub penalties: Vec<String>,
     pub note: Option<String>,
@@ -34,6 +36,7 @@ impl Verdict {
             status: f.status,
             due: f.due.clone(),
             done_at: f.done_at.clone(),
+            late_by: f.late_by.clone(),
             penalties: f.penalty.iter().map(|p| p.penalty.clone()).collect(),
             note: f.note.clone(),
         }
@@ -81,6 +84,11 @@ impl Flip {
         let (a, b) = (due(&self.old), due(&self.new));
         if a != b && !(a.is_empty() && b.is_empty()) {
             out.push(format!("due {} → {}", or_dash(&a), or_dash(&b)));
+        }
+        let late = |v: &[Verdict]| v.iter().filter_map(|x| x.late_by.clone()).collect::<Vec<_>>().join(", ");
+        let (a, b) = (late(&self.old), late(&self.new));
+        if a != b {
+            out.push(format!("late by {} → {}", or_dash(&a), or_dash(&b)));
         }
         let pen = |v: &[Verdict]| v.iter().flat_map(|x| x.penalties.iter().cloned()).collect::<Vec<_>>().join(", ");
         let (a, b) = (pen(&self.old), pen(&self.new));

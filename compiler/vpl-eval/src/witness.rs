@@ -256,6 +256,14 @@ fn action_times(
     let last_event = base.events.iter().map(|e| e.at).max().map(|t| t + TimeDelta::days(5));
     let late: Vec<Option<DateTime<FixedOffset>>> = [last_due, last_event].into_iter().flatten().map(Some).collect();
     let early = Some(t0 + hours(1));
+    // Between two events of the story (e.g. the old and the new end of a window).
+    let mut times: Vec<DateTime<FixedOffset>> = base.events.iter().map(|e| e.at).filter(|t| *t >= t0).collect();
+    times.sort();
+    times.dedup();
+    boundary.extend(times.windows(2).filter_map(|w| match w {
+        [a, b] => Some(Some(*a + (*b - *a) / 2)),
+        _ => None,
+    }));
     let mut out = Vec::new();
     if deadline_first {
         out.extend(boundary);
@@ -422,7 +430,7 @@ impl Draft {
     }
 
     /// The trigger at `t0` and, for duties timed by another event, that
-    /// event 30 days later (for both versions' rows).
+    /// event 30 days later (for both versions' rows: 30 days apart).
     fn with_timeline(mut self, t: &Types<'_>, row: &Row, other: Option<&Row>, t0: DateTime<FixedOffset>) -> Option<Draft> {
         if let Some(p) = &row.trigger {
             if !self.add_event(t, p, t0) {
@@ -441,9 +449,10 @@ impl Draft {
                 }
             }
         }
-        for l in limits {
+        // 30 days apart, so that an act can fall between them.
+        for (i, l) in limits.iter().enumerate() {
             let mut tryit = self.clone();
-            if tryit.add_event(t, &l, t0 + TimeDelta::days(30)) {
+            if tryit.add_event(t, l, t0 + TimeDelta::days(30 * (i as i64 + 1))) {
                 self = tryit;
             }
         }
