@@ -73,7 +73,7 @@ fn each_pair_gives_its_kind_and_matches_its_snapshots() {
         if kind == "formatting_only" {
             assert!(d.is_empty(), "layout and comments changed the meaning: {kinds:?}");
         } else {
-            assert_eq!(kinds.into_iter().collect::<Vec<_>>(), [kind.clone()], "{kind}");
+            assert_eq!(kinds.into_iter().collect::<Vec<_>>(), std::slice::from_ref(&kind), "{kind}");
         }
         let text = format!(
             "{}\n----- markdown -----\n{}\n----- json -----\n{}\n",

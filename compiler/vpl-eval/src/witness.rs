@@ -390,7 +390,7 @@ impl Draft {
                 return None;
             }
         }
-        match (mode, other) {
+        let ok = match (mode, other) {
             (Mode::Plain, Some(o)) => {
                 // Make the other version's condition hold too where it can, so both versions apply.
                 for lit in &o.conditions {
@@ -399,18 +399,14 @@ impl Draft {
                         d = tryit;
                     }
                 }
+                true
             }
-            (Mode::FailOther(i), Some(o)) => {
-                if !d.sat(t, o.conditions.get(*i)?, false, &mut None, before) {
-                    return None;
-                }
-            }
-            (Mode::HoldException(i), _) => {
-                if !d.sat(t, row.exceptions.get(*i)?, true, &mut None, before) {
-                    return None;
-                }
-            }
-            _ => {}
+            (Mode::FailOther(i), Some(o)) => d.sat(t, o.conditions.get(*i)?, false, &mut None, before),
+            (Mode::HoldException(i), _) => d.sat(t, row.exceptions.get(*i)?, true, &mut None, before),
+            _ => true,
+        };
+        if !ok {
+            return None;
         }
         let held = match mode {
             Mode::HoldException(i) => row.exceptions.get(*i),
