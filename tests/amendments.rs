@@ -149,6 +149,44 @@ fn every_witness_flips() {
     assert!(built >= ChangeKind::ALL.len() - 1, "only {built} witnesses");
 }
 
+/// The headline amendment: every witness for the 2019 draft → 2021
+/// Provisions flips too (each loaded and checked again here).
+#[test]
+fn every_witness_of_the_2019_draft_to_the_2021_provisions_flips() {
+    let table = |id: &str| {
+        let b = vpl_core::bundled::policy(id).unwrap();
+        vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap()
+    };
+    let (old, new) = (table("cn/vuln-draft-2019"), table("cn/provisions-2021"));
+    let d = vpl_core::diff::diff(&old, &new);
+    let (old, new) = (Compiled::new(old).unwrap(), Compiled::new(new).unwrap());
+    let pairs = vpl_core::diff::pairs(&old.table, &new.table);
+    let (mut built, mut none) = (0, Vec::new());
+    for pair in vpl_eval::witness::changed_pairs(&pairs, &d) {
+        let w = match vpl_eval::witness::witness(&old, &new, &d, &pair) {
+            Ok(w) => w,
+            Err(why) => {
+                none.push(format!("{pair:?}: {why}"));
+                continue;
+            }
+        };
+        built += 1;
+        let load = |c: &Compiled| {
+            vpl_eval::load_case(vpl_core::FileId(0), 0, &w.text, &Vocab::new([&c.table.vocabulary]), LoadOptions::default())
+                .unwrap()
+        };
+        let (case_old, case_new) = (load(&old), load(&new));
+        let actor = &case_old.actors[0].id;
+        let a = verdict(&old, &case_old, pair.0.as_deref(), actor);
+        let b = verdict(&new, &case_new, pair.1.as_deref(), actor);
+        assert_ne!(a, b, "{pair:?}: the witness does not flip\n{}", w.text);
+    }
+    // Only penalty changes of duties a person must judge under both versions
+    // (`immediately`, a standing duty) have none.
+    assert!(built >= 40, "{built} witnesses; none for {none:#?}");
+    assert!(none.iter().all(|n| n.contains("changed penalties never show")), "{none:#?}");
+}
+
 fn vplc_bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vplc"));
     c.current_dir(root()).env("NO_COLOR", "1");
@@ -200,6 +238,26 @@ fn witness_output_of_a_loosened_deadline() {
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("witness_deadline_loosened", format!("{text}\n----- markdown -----\n{md}\n----- json -----\n{json}"));
     });
+}
+
+/// Git's seven arguments, as git passes them for an added file and a modified one.
+#[test]
+fn git_external_takes_gits_seven_arguments() {
+    let d = "tests/amendments/deadline_tightened";
+    let (old, new) = (format!("{d}/old.vpl"), format!("{d}/new.vpl"));
+    let (code, text, err) = run_bin(&["diff", "--git-external", "p.vpl", &old, "1111111", "100644", &new, "2222222", "100644"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.starts_with("vplc diff a/p.vpl b/p.vpl\n") && text.contains("deadline tightened"), "{text}");
+    let (code, text, _) = run_bin(&["diff", "--git-external", "p.vpl", "/dev/null", ".", ".", &new, "2222222", "100644"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("4 added"), "{text}");
+    let (code, text, _) = run_bin(&["diff", "--git-external", "p.vpl", &old, "1111111", "100644", "/dev/null", ".", "."]);
+    assert_eq!(code, 0);
+    assert!(text.contains("4 removed"), "{text}");
+    let (code, text, _) = run_bin(&["diff", "--git-external", "p.vpl"]);
+    assert_eq!((code, text.as_str()), (0, "* Unmerged path p.vpl\n"));
+    assert_eq!(run_bin(&["diff", "--git-external", "p.vpl", &old, "x"]).0, 2);
+    assert_eq!(run_bin(&["diff", "--git-external", "p.vpl", "/no/such", "1", "100644", &new, "2", "100644"]).0, 2);
 }
 
 #[test]
