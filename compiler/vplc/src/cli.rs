@@ -128,8 +128,10 @@ case file, checked under both versions. See docs/git.md for `git diff` on .vpl f
 Exit codes: 0 same meaning; 1 they differ; 2 bad input (also a bad case file). With --git-external: 0 \
 whether or not they differ, as git expects.")]
     Diff {
+        /// The old version: a .vpl path, a bundled id, or `-` (standard input).
         #[arg(required_unless_present = "git_external")]
         old: Option<String>,
+        /// The new version: a .vpl path, a bundled id, or `-` (standard input).
         #[arg(required_unless_present = "git_external")]
         new: Option<String>,
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
