@@ -216,6 +216,22 @@ fn case_impact_of_a_tightened_deadline() {
     assert_eq!(v["cases"]["checked"], 2);
     assert_eq!(v["cases"]["changed"][0]["flips"][0]["old"][0]["status"], "met");
     assert_eq!(v["cases"]["changed"][0]["flips"][0]["new"][0]["status"], "late");
+    // The same cases as JSON Lines, one a line.
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = ["report-next-day", "report-on-day-3"]
+        .iter()
+        .map(|c| {
+            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join(&cases).join(format!("{c}.json"))).unwrap()).unwrap();
+            serde_json::to_string(&v).unwrap()
+        })
+        .collect();
+    let jsonl = tmp.path().join("cases.jsonl");
+    std::fs::write(&jsonl, lines.join("\n") + "\n").unwrap();
+    let (code, out, _) = run_bin(&["diff", &old, &new, "--cases", &jsonl.display().to_string(), "--format", "json"]);
+    assert_eq!(code, 1);
+    let w: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(w["cases"]["checked"], 2);
+    assert_eq!(w["cases"]["changed"][0]["flips"], v["cases"]["changed"][0]["flips"]);
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("case_impact_deadline_tightened", format!("{text}\n----- markdown -----\n{md}\n----- json -----\n{json}"));
     });
