@@ -221,7 +221,8 @@ fn case_impact_of_a_tightened_deadline() {
     let lines: Vec<String> = ["report-next-day", "report-on-day-3"]
         .iter()
         .map(|c| {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root().join(&cases).join(format!("{c}.json"))).unwrap()).unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(root().join(&cases).join(format!("{c}.json"))).unwrap()).unwrap();
             serde_json::to_string(&v).unwrap()
         })
         .collect();

@@ -48,7 +48,8 @@ impl Verdict {
 pub struct Flip {
     /// The duty's id in the new version (the old one if it was removed).
     pub duty: String,
-    /// Its id in the old version, when it had one.
+    /// Its id in the old version, when it had one (the old duties that
+    /// applied, comma-separated, when several were merged into it).
     pub old_duty: Option<String>,
     pub old_cite: Option<String>,
     pub new_cite: Option<String>,
@@ -60,9 +61,9 @@ pub struct Flip {
     pub new: Vec<Verdict>,
     /// Why, from the semantic diff: `deadline tightened: within 90 days → within 60 days`.
     pub why: Vec<String>,
-    /// The pair of duties, as [`vpl_core::diff::pairs`] gives it.
+    /// The pairs of duties it exercises, as [`vpl_core::diff::pairs`] gives them.
     #[serde(skip)]
-    pub pair: DutyPair,
+    pub pairs: Vec<DutyPair>,
 }
 
 impl Flip {
@@ -164,36 +165,65 @@ fn key(v: &[Verdict]) -> Vec<(Status, Vec<String>)> {
 }
 
 /// Checks `case` under both versions as of `as_of` and returns the duties
-/// whose verdict changes, in the order of the diff's pairs and the case's actors.
+/// whose verdict changes, in the order of the diff's pairs and the case's
+/// actors. Old duties merged into one new duty are judged together: the
+/// new duty's verdict against theirs (the old duty that applied says why).
 pub fn case_impact(old: &Compiled, new: &Compiled, pairs: &[DutyPair], diff: &TableDiff, case: &Case, as_of: &When) -> Vec<Flip> {
     let opts = Options { explain: false };
     let (ro, rn) = (check_case_with(old, case, as_of, opts), check_case_with(new, case, as_of, opts));
-    let mut out = Vec::new();
+    // One group per new duty (with every old duty paired with it), and one per removed duty.
+    let mut groups: Vec<(Option<&str>, Vec<&DutyPair>)> = Vec::new();
     for pair in pairs {
-        let (o, n) = (pair.0.as_deref(), pair.1.as_deref());
-        let cite = |c: &Compiled, d: Option<&str>| {
-            d.and_then(|d| c.table.rows.iter().find(|r| r.duty == d)).map(|r| r.cite.display.clone())
-        };
+        match pair.1.as_deref() {
+            Some(n) => match groups.iter_mut().find(|(g, _)| *g == Some(n)) {
+                Some((_, v)) => v.push(pair),
+                None => groups.push((Some(n), vec![pair])),
+            },
+            None => groups.push((None, vec![pair])),
+        }
+    }
+    let cite =
+        |c: &Compiled, d: Option<&str>| d.and_then(|d| c.table.rows.iter().find(|r| r.duty == d)).map(|r| r.cite.display.clone());
+    let mut out = Vec::new();
+    for (n, members) in &groups {
         for actor in &case.actors {
-            let old_v: Vec<Verdict> = by_actor(&ro.findings, o, &actor.id).into_iter().map(Verdict::of).collect();
-            let new_v: Vec<Verdict> = by_actor(&rn.findings, n, &actor.id).into_iter().map(Verdict::of).collect();
+            let mut old_v: Vec<Verdict> = Vec::new();
+            let mut applied: Vec<&DutyPair> = Vec::new();
+            for p in members {
+                let found = by_actor(&ro.findings, p.0.as_deref(), &actor.id);
+                if !found.is_empty() {
+                    applied.push(p);
+                }
+                old_v.extend(found.into_iter().map(Verdict::of));
+            }
+            let new_v: Vec<Verdict> = by_actor(&rn.findings, *n, &actor.id).into_iter().map(Verdict::of).collect();
             if key(&old_v) == key(&new_v) {
                 continue;
             }
-            let mut why: Vec<String> = changes_of(diff, pair).into_iter().map(change_words).collect();
+            let relevant: Vec<&DutyPair> = if applied.is_empty() { members.clone() } else { applied };
+            let mut why: Vec<String> = Vec::new();
+            for p in &relevant {
+                for w in changes_of(diff, p).into_iter().map(change_words) {
+                    if !why.contains(&w) {
+                        why.push(w);
+                    }
+                }
+            }
             if why.is_empty() {
                 why = context_words(old, new);
             }
+            let olds: Vec<&str> = relevant.iter().filter_map(|p| p.0.as_deref()).collect();
+            let first_old = olds.first().copied();
             out.push(Flip {
-                duty: n.or(o).unwrap_or_default().to_string(),
-                old_duty: o.map(str::to_string),
-                old_cite: cite(old, o),
-                new_cite: cite(new, n),
+                duty: n.or(first_old).unwrap_or_default().to_string(),
+                old_duty: (!olds.is_empty()).then(|| olds.join(", ")),
+                old_cite: cite(old, first_old),
+                new_cite: cite(new, *n),
                 actor: actor.id.clone(),
                 old: old_v,
                 new: new_v,
                 why,
-                pair: pair.clone(),
+                pairs: relevant.into_iter().cloned().collect(),
             });
         }
     }

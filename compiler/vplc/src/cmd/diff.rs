@@ -158,7 +158,7 @@ pub fn impact(rep: &mut Reporter, a: DecisionTable, b: DecisionTable, d: TableDi
             }
         });
     }
-    let exercised: BTreeSet<&DutyPair> = changed.iter().flat_map(|c| c.flips.iter().map(|f| &f.pair)).collect();
+    let exercised: BTreeSet<&DutyPair> = changed.iter().flat_map(|c| c.flips.iter().flat_map(|f| f.pairs.iter())).collect();
     let mut witnesses = Vec::new();
     let mut unwitnessed = Vec::new();
     for pair in changed_pairs(&pairs, &d) {
@@ -190,7 +190,15 @@ fn cites(f: &Flip) -> String {
 fn flip_line(f: &Flip) -> String {
     let details = f.details();
     let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
-    format!("{} ({}) for {}: {}{details}", f.duty, cites(f), f.actor, f.statuses())
+    format!("{} ({}) for {}: {}{details}", duties(f), cites(f), f.actor, f.statuses())
+}
+
+/// `duty`, or `old → new` for a renamed or merged duty.
+fn duties(f: &Flip) -> String {
+    match &f.old_duty {
+        Some(o) if *o != f.duty => format!("{o} → {}", f.duty),
+        _ => f.duty.clone(),
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -255,7 +263,7 @@ pub fn markdown(i: &Impact) -> String {
                     "| `{}` ({}) | `{}` {} | {} | {}{} | {} |\n",
                     c.case,
                     c.file,
-                    f.duty,
+                    duties(f).replace(" → ", "` → `"),
                     cites(f),
                     f.actor,
                     f.statuses(),
