@@ -277,6 +277,31 @@ fn git_external_takes_gits_seven_arguments() {
     assert_eq!(run_bin(&["diff", "--git-external", "p.vpl", "/no/such", "1", "100644", &new, "2", "100644"]).0, 2);
 }
 
+/// The headline amendment over the example cases: the draft's 90-day remedy
+/// becomes the Provisions' `timely` one (met → undetermined), each new duty
+/// is judged once per actor even where several draft duties merged into it.
+#[test]
+fn case_impact_of_the_2019_draft_on_the_example_cases() {
+    let (code, json, err) =
+        run_bin(&["diff", "cn/vuln-draft-2019", "cn/provisions-2021", "--cases", "examples/cases", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let changed = v["cases"]["changed"].as_array().unwrap();
+    assert!(v["cases"]["checked"].as_u64().unwrap() >= 30);
+    for c in changed {
+        let mut seen = std::collections::BTreeSet::new();
+        for f in c["flips"].as_array().unwrap() {
+            let k = (f["duty"].as_str().unwrap().to_string(), f["actor"].as_str().unwrap().to_string());
+            assert!(seen.insert(k.clone()), "{} lists {k:?} twice", c["case"]);
+        }
+    }
+    let log4shell = changed.iter().find(|c| c["case"] == "log4shell-downstream-vendor-report-over-weekend").unwrap();
+    let remedy = log4shell["flips"].as_array().unwrap().iter().find(|f| f["duty"] == "provider_remedy").unwrap();
+    assert_eq!((remedy["old"][0]["status"].as_str(), remedy["new"][0]["status"].as_str()), (Some("met"), Some("undetermined")));
+    assert_eq!(remedy["old_duty"], "product_provider_remedy_product");
+    assert!(remedy["why"][0].as_str().unwrap().starts_with("deadline made vague: within 90 days → timely"));
+}
+
 #[test]
 fn bad_case_files_are_reported_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,11 +63,18 @@ pub fn witness(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair
                 | ChangeKind::DeadlineMadeVague
                 | ChangeKind::DeadlineMadePrecise
                 | ChangeKind::DeadlineChanged
+                | ChangeKind::TriggerChanged
         )
     });
     // Each row of either version, against each row of the other.
     let mut plans: Vec<(&Row, Option<&Row>)> = Vec::new();
-    for (mine, theirs) in [(&new_rows, &old_rows), (&old_rows, &new_rows)] {
+    // From the version that binds more actors first: for a narrowed bearer, the old one.
+    let order = if kinds.contains(&ChangeKind::BearerNarrowed) {
+        [(&old_rows, &new_rows), (&new_rows, &old_rows)]
+    } else {
+        [(&new_rows, &old_rows), (&old_rows, &new_rows)]
+    };
+    for (mine, theirs) in order {
         for r in mine.iter() {
             if theirs.is_empty() {
                 plans.push((r, None));
@@ -146,11 +153,12 @@ pub fn check(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair, 
     case_impact(old, new, std::slice::from_ref(pair), diff, &c, &as_of).into_iter().next()
 }
 
-/// The day the witness's story starts: a Monday in 2024, or the day both
-/// versions are in force, whichever is later, at 10:00 in the calendar's zone.
+/// The day the witness's story starts: a Monday in 2024, or two weeks after
+/// both versions are in force, whichever is later, at 10:00 in the calendar's zone.
 fn start(old: &Compiled, new: &Compiled) -> DateTime<FixedOffset> {
     let mut day = NaiveDate::from_ymd_opt(2024, 3, 4).unwrap_or_default();
     for e in [old.effective, new.effective].into_iter().flatten() {
+        let e = e + chrono::Days::new(14);
         if e > day {
             day = e;
         }
@@ -431,6 +439,14 @@ impl Draft {
         if let Some(p) = &row.trigger {
             if !self.add_event(t, p, t0) {
                 return None;
+            }
+        }
+        // The other version's trigger too, ten days before (both versions in
+        // force by then, see `start`), so both versions count a period.
+        if let Some(p) = other.and_then(|o| o.trigger.as_ref()).filter(|p| Some(*p) != row.trigger.as_ref()) {
+            let mut tryit = self.clone();
+            if tryit.add_event(t, p, t0 - TimeDelta::days(10)) {
+                self = tryit;
             }
         }
         let limit = |r: &Row| match &r.deadline {
