@@ -35,6 +35,10 @@ pub struct Witness {
     pub flip: Flip,
 }
 
+/// Most candidate timelines tried for one duty (a duty whose condition has
+/// many alternatives has many rows to build from).
+const MAX_CANDIDATES: usize = 500;
+
 /// A witness for the pair of duties, or why none could be built.
 pub fn witness(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair) -> Result<Witness, String> {
     let changes = changes_of(diff, pair);
@@ -89,7 +93,7 @@ pub fn witness(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair
     // duty exists in both (a status that changes says more than a duty that vanishes).
     let both = pair.0.is_some() && pair.1.is_some();
     let mut fallback: Option<Witness> = None;
-    for (row, other) in plans {
+    'search: for (row, other) in plans {
         for mode in modes(row, other, &kinds) {
             let Some(base) = Draft::base(&types, row, other, &mode, t0) else { continue };
             let Some(base) = base.with_timeline(&types, row, other, t0) else { continue };
@@ -103,6 +107,9 @@ pub fn witness(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair
                     }
                 }
                 tried += 1;
+                if tried > MAX_CANDIDATES {
+                    break 'search;
+                }
                 let text = d.render(&duty, zone, t0, None);
                 let Some(flip) = check(old, new, diff, pair, &vocab_both, &text) else { continue };
                 if fallback.is_some() && (flip.old.is_empty() || flip.new.is_empty()) {
@@ -158,11 +165,13 @@ pub fn check(old: &Compiled, new: &Compiled, diff: &TableDiff, pair: &DutyPair, 
 fn start(old: &Compiled, new: &Compiled) -> DateTime<FixedOffset> {
     let mut day = NaiveDate::from_ymd_opt(2024, 3, 4).unwrap_or_default();
     for e in [old.effective, new.effective].into_iter().flatten() {
-        let e = e + chrono::Days::new(14);
+        let e = e.checked_add_days(chrono::Days::new(14)).unwrap_or(e);
         if e > day {
             day = e;
         }
     }
+    // Far from the end of the calendar, so that the story's times never overflow.
+    day = day.min(NaiveDate::from_ymd_opt(9000, 1, 1).unwrap_or(day));
     let zone = old.calendar.zone;
     let local = day.and_hms_opt(10, 0, 0).unwrap_or_default();
     zone.from_local_datetime(&local).single().map_or_else(|| local.and_utc().fixed_offset(), |t| t.fixed_offset())
@@ -255,12 +264,15 @@ fn action_times(
     // Between two deadlines: the day after the earlier one, if the later one has not passed.
     for w in dues.windows(2) {
         if let [a, b] = w {
-            let t = if *a + hours(10) < *b { *a + hours(10) } else { *a + (*b - *a) / 2 };
+            let t = match a.checked_add_signed(hours(10)) {
+                Some(t) if t < *b => t,
+                _ => *a + (*b - *a) / 2,
+            };
             boundary.push(Some(t));
         }
     }
     // After every deadline; after every event the case has.
-    let last_due = dues.last().map(|d| *d + hours(10));
+    let last_due = dues.last().and_then(|d| d.checked_add_signed(hours(10)));
     let last_event = base.events.iter().map(|e| e.at).max().map(|t| t + TimeDelta::days(5));
     let late: Vec<Option<DateTime<FixedOffset>>> = [last_due, last_event].into_iter().flatten().map(Some).collect();
     let early = Some(t0 + hours(1));
