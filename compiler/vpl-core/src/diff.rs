@@ -19,6 +19,10 @@ pub enum ChangeKind {
     DeadlineMadeVague,
     DeadlineMadePrecise,
     DeadlineChanged,
+    /// The new bearer is `anyone`: the duty now binds everyone.
+    BearerWidened,
+    /// The old bearer was `anyone`: the duty now binds one role only.
+    BearerNarrowed,
     BearerChanged,
     TriggerChanged,
     ActionChanged,
@@ -33,6 +37,46 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// Every kind, in the order the diff sorts them.
+    pub const ALL: &'static [ChangeKind] = &[
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::DeadlineTightened,
+        ChangeKind::DeadlineLoosened,
+        ChangeKind::DeadlineMadeVague,
+        ChangeKind::DeadlineMadePrecise,
+        ChangeKind::DeadlineChanged,
+        ChangeKind::BearerWidened,
+        ChangeKind::BearerNarrowed,
+        ChangeKind::BearerChanged,
+        ChangeKind::TriggerChanged,
+        ChangeKind::ActionChanged,
+        ChangeKind::ConditionNarrowed,
+        ChangeKind::ConditionWidened,
+        ChangeKind::ConditionChanged,
+        ChangeKind::ModalityChanged,
+        ChangeKind::ExceptionAdded,
+        ChangeKind::ExceptionRemoved,
+        ChangeKind::PenaltyChanged,
+        ChangeKind::Renumbered,
+    ];
+
+    /// The heading a change is listed under in the text and Markdown diffs.
+    pub fn section(self) -> &'static str {
+        use ChangeKind::*;
+        match self {
+            DeadlineTightened | DeadlineLoosened | DeadlineMadeVague | DeadlineMadePrecise | DeadlineChanged => "Deadlines",
+            Added => "Duties added",
+            Removed => "Duties removed",
+            BearerWidened | BearerNarrowed | BearerChanged | TriggerChanged | ActionChanged | ConditionNarrowed
+            | ConditionWidened | ConditionChanged | ModalityChanged | ExceptionAdded | ExceptionRemoved => {
+                "Who, what, when and unless"
+            }
+            PenaltyChanged => "Penalties",
+            Renumbered => "Renumbered only",
+        }
+    }
+
     pub fn words(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -42,6 +86,8 @@ impl ChangeKind {
             ChangeKind::DeadlineMadeVague => "deadline made vague",
             ChangeKind::DeadlineMadePrecise => "deadline made precise",
             ChangeKind::DeadlineChanged => "deadline changed",
+            ChangeKind::BearerWidened => "bearer widened",
+            ChangeKind::BearerNarrowed => "bearer narrowed",
             ChangeKind::BearerChanged => "bearer changed",
             ChangeKind::TriggerChanged => "trigger changed",
             ChangeKind::ActionChanged => "action changed",
@@ -63,6 +109,10 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The duty's id in the new version (the old one for a removal).
     pub duty: String,
+    /// The duty's id in the old version (none for an addition). Differs from
+    /// `duty` for a renamed duty, or one merged into a new duty that obliges
+    /// the same (bearer, action, trigger).
+    pub old_duty: Option<String>,
     pub old_cite: Option<String>,
     pub new_cite: Option<String>,
     /// The value before and after, in words.
@@ -118,6 +168,11 @@ fn obligation(r: &Row) -> (String, String, String) {
     (r.bearer.clone(), r.action.event.clone(), r.trigger.as_ref().map(|t| t.event.clone()).unwrap_or_default())
 }
 
+/// What a duty obliges, with the events' filters: the closest match.
+fn exact(r: &Row) -> (&str, &EventPattern, Option<&EventPattern>, Modality) {
+    (&r.bearer, &r.action, r.trigger.as_ref(), r.modality)
+}
+
 /// A period's rough length in days, to tell tighter from looser.
 fn days(p: &Period) -> f64 {
     use crate::check::env::BaseUnit::*;
@@ -157,13 +212,31 @@ fn deadline_change(old: &Deadline, new: &Deadline) -> Option<ChangeKind> {
     })
 }
 
+/// The stdlib role of the rules that bind any organisation or individual.
+const ANYONE: &str = "anyone";
+
 fn exceptions(r: &Row) -> BTreeSet<String> {
     r.exceptions.iter().map(cond_words).collect()
 }
 
-/// Compares two versions of an instrument.
-pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
+/// Which duty of the old version became which duty of the new one, by duty
+/// id: `(Some(old), Some(new))` for a matched duty, `(None, Some(new))` for
+/// an added one, `(Some(old), None)` for a removed one.
+pub type DutyPair = (Option<String>, Option<String>);
+
+/// Matches duties across versions: by id, then by what they oblige
+/// (bearer, action, trigger), then by citation.
+pub fn pairs(old: &DecisionTable, new: &DecisionTable) -> Vec<DutyPair> {
     let (olds, news) = (duties(old), duties(new));
+    match_duties(&olds, &news)
+        .into_iter()
+        .map(|(o, n)| {
+            (o.and_then(|i| olds.get(i)).map(|d| d.id.to_string()), n.and_then(|i| news.get(i)).map(|d| d.id.to_string()))
+        })
+        .collect()
+}
+
+fn match_duties(olds: &[DutyView<'_>], news: &[DutyView<'_>]) -> Vec<(Option<usize>, Option<usize>)> {
     let mut matched_old: BTreeSet<usize> = BTreeSet::new();
     let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
     let mut unmatched_new = Vec::new();
@@ -174,8 +247,21 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
             _ => unmatched_new.push(ni),
         }
     }
-    let mut still = Vec::new();
+    // The same obligation exactly (bearer, action and trigger with their
+    // filters), then the same kinds of event.
+    let mut loose = Vec::new();
     for ni in unmatched_new {
+        let n = news.get(ni).map(|n| exact(n.first));
+        match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(exact(o.first)) == n) {
+            Some(oi) => {
+                matched_old.insert(oi);
+                pairs.push((Some(oi), Some(ni)));
+            }
+            None => loose.push(ni),
+        }
+    }
+    let mut still = Vec::new();
+    for ni in loose {
         let n = news.get(ni).map(|n| obligation(n.first));
         match olds.iter().enumerate().position(|(oi, o)| !matched_old.contains(&oi) && Some(obligation(o.first)) == n) {
             Some(oi) => {
@@ -195,11 +281,25 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
             None => pairs.push((None, Some(ni))),
         }
     }
+    // Several old duties merged into one new duty that obliges the same: each
+    // is compared with it (the draft's 10-day and 90-day remedies both became
+    // one `timely` remedy), not reported removed.
     for oi in 0..olds.len() {
         if !matched_old.contains(&oi) {
-            pairs.push((Some(oi), None));
+            let o = olds.get(oi).map(|o| obligation(o.first));
+            match news.iter().position(|n| Some(obligation(n.first)) == o) {
+                Some(ni) => pairs.push((Some(oi), Some(ni))),
+                None => pairs.push((Some(oi), None)),
+            }
         }
     }
+    pairs
+}
+
+/// Compares two versions of an instrument.
+pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
+    let (olds, news) = (duties(old), duties(new));
+    let pairs = match_duties(&olds, &news);
     let mut changes = Vec::new();
     for (o, n) in pairs {
         match (o.and_then(|i| olds.get(i)), n.and_then(|i| news.get(i))) {
@@ -207,6 +307,7 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
             (None, Some(n)) => changes.push(Change {
                 kind: ChangeKind::Added,
                 duty: n.id.to_string(),
+                old_duty: None,
                 old_cite: None,
                 new_cite: Some(n.first.cite.display.clone()),
                 old: None,
@@ -215,6 +316,7 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
             (Some(o), None) => changes.push(Change {
                 kind: ChangeKind::Removed,
                 duty: o.id.to_string(),
+                old_duty: Some(o.id.to_string()),
                 old_cite: Some(o.first.cite.display.clone()),
                 new_cite: None,
                 old: Some(crate::table::render::duty_sentence(o.first)),
@@ -242,6 +344,7 @@ fn compare(o: &DutyView<'_>, n: &DutyView<'_>, out: &mut Vec<Change>) {
         found.push(Change {
             kind,
             duty: n.id.to_string(),
+            old_duty: Some(o.id.to_string()),
             old_cite: Some(a.cite.display.clone()),
             new_cite: Some(b.cite.display.clone()),
             old: Some(old),
@@ -252,7 +355,13 @@ fn compare(o: &DutyView<'_>, n: &DutyView<'_>, out: &mut Vec<Change>) {
         push(ChangeKind::ModalityChanged, a.modality.as_str().into(), b.modality.as_str().into());
     }
     if a.bearer != b.bearer {
-        push(ChangeKind::BearerChanged, a.bearer.clone(), b.bearer.clone());
+        // `anyone` (任何组织或者个人) is the one role every other role falls under.
+        let kind = match (a.bearer.as_str(), b.bearer.as_str()) {
+            (_, ANYONE) => ChangeKind::BearerWidened,
+            (ANYONE, _) => ChangeKind::BearerNarrowed,
+            _ => ChangeKind::BearerChanged,
+        };
+        push(kind, a.bearer.clone(), b.bearer.clone());
     }
     if a.action != b.action {
         push(ChangeKind::ActionChanged, pattern_words(&a.action), pattern_words(&b.action));
@@ -293,13 +402,15 @@ fn compare(o: &DutyView<'_>, n: &DutyView<'_>, out: &mut Vec<Change>) {
         push(ChangeKind::ExceptionRemoved, e.clone(), String::new());
     }
     if a.penalties != b.penalties {
-        push(ChangeKind::PenaltyChanged, a.penalties.join(", "), b.penalties.join(", "));
+        let w = |p: &[String]| if p.is_empty() { "none".to_string() } else { p.join(", ") };
+        push(ChangeKind::PenaltyChanged, w(&a.penalties), w(&b.penalties));
     }
     // Nothing but the citation moved.
     if found.is_empty() && a.cite != b.cite {
         found.push(Change {
             kind: ChangeKind::Renumbered,
             duty: n.id.to_string(),
+            old_duty: Some(o.id.to_string()),
             old_cite: Some(a.cite.display.clone()),
             new_cite: Some(b.cite.display.clone()),
             old: None,
@@ -318,6 +429,14 @@ fn cite_pair(c: &Change) -> String {
     }
 }
 
+/// `duty`, or `old → new` for a renamed or merged duty.
+fn duty_pair(c: &Change) -> String {
+    match &c.old_duty {
+        Some(o) if *o != c.duty => format!("{o} → {}", c.duty),
+        _ => c.duty.clone(),
+    }
+}
+
 fn value_pair(c: &Change) -> String {
     match (c.old.as_deref().filter(|s| !s.is_empty()), c.new.as_deref().filter(|s| !s.is_empty())) {
         (Some(a), Some(b)) => format!("{a} → {b}"),
@@ -327,34 +446,78 @@ fn value_pair(c: &Change) -> String {
     }
 }
 
-/// One line per change.
+/// The order of the sections: what a reader of a memo looks for first.
+const SECTIONS: &[&str] =
+    &["Deadlines", "Duties added", "Duties removed", "Who, what, when and unless", "Penalties", "Renumbered only"];
+
+/// The changes under each heading, in the diff's order; empty headings left out.
+fn sections(d: &TableDiff) -> Vec<(&'static str, Vec<&Change>)> {
+    SECTIONS
+        .iter()
+        .map(|s| (*s, d.changes.iter().filter(|c| c.kind.section() == *s).collect::<Vec<_>>()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// `55 changes to 45 duties: 3 deadline made vague, 22 added, …`
+fn headline(d: &TableDiff) -> String {
+    let duties: BTreeSet<(&Option<String>, &String)> = d.changes.iter().map(|c| (&c.old_duty, &c.duty)).collect();
+    let counts: Vec<String> = SECTIONS
+        .iter()
+        .flat_map(|s| ChangeKind::ALL.iter().filter(move |k| k.section() == *s))
+        .filter_map(|k| {
+            let n = d.changes.iter().filter(|c| c.kind == *k).count();
+            (n > 0).then(|| format!("{n} {}", k.words()))
+        })
+        .collect();
+    format!(
+        "{} change{} to {} dut{}: {}",
+        d.changes.len(),
+        if d.changes.len() == 1 { "" } else { "s" },
+        duties.len(),
+        if duties.len() == 1 { "y" } else { "ies" },
+        counts.join(", ")
+    )
+}
+
+/// One line per change, under a heading per kind of change.
 pub fn text(d: &TableDiff) -> String {
     if d.is_empty() {
         return format!("{} → {}: no change in meaning\n", d.old, d.new);
     }
-    let mut out = format!("{} → {}: {} change{}\n", d.old, d.new, d.changes.len(), if d.changes.len() == 1 { "" } else { "s" });
-    for c in &d.changes {
-        out.push_str(&format!("  {:<22} {:<14} {}: {}\n", c.kind.words(), cite_pair(c), c.duty, value_pair(c)));
+    let mut out = format!("{} → {}: {}\n", d.old, d.new, headline(d));
+    let width = |f: &dyn Fn(&Change) -> usize| d.changes.iter().map(f).max().unwrap_or(0);
+    let (kw, cw) = (width(&|c| c.kind.words().chars().count()), width(&|c| cite_pair(c).chars().count()));
+    for (title, changes) in sections(d) {
+        out.push_str(&format!("\n{title}\n"));
+        for c in changes {
+            let value = value_pair(c);
+            let value = if value.is_empty() { String::new() } else { format!(": {value}") };
+            out.push_str(&format!("  {:<kw$}  {:<cw$}  {}{value}\n", c.kind.words(), cite_pair(c), duty_pair(c)));
+        }
     }
     out
 }
 
-/// A Markdown table, for pull requests and memos.
+/// Markdown, for pull requests and memos: a table per kind of change.
 pub fn markdown(d: &TableDiff) -> String {
     let mut out = format!("# `{}` → `{}`\n\n", d.old, d.new);
     if d.is_empty() {
         out.push_str("No change in meaning.\n");
         return out;
     }
-    out.push_str("| change | citation | duty | before → after |\n|---|---|---|---|\n");
-    for c in &d.changes {
-        out.push_str(&format!(
-            "| {} | {} | `{}` | {} |\n",
-            c.kind.words(),
-            cite_pair(c),
-            c.duty,
-            value_pair(c).replace('|', "\\|")
-        ));
+    out.push_str(&format!("{}.\n", headline(d)));
+    for (title, changes) in sections(d) {
+        out.push_str(&format!("\n## {title}\n\n| change | citation | duty | before → after |\n|---|---|---|---|\n"));
+        for c in changes {
+            out.push_str(&format!(
+                "| {} | {} | `{}` | {} |\n",
+                c.kind.words(),
+                cite_pair(c),
+                duty_pair(c).replace(" → ", "` → `"),
+                value_pair(c).replace('|', "\\|")
+            ));
+        }
     }
     out
 }
@@ -405,6 +568,23 @@ mod tests {
     }
 
     #[test]
+    fn merged_duties_are_compared_with_the_duty_they_became() {
+        let two = format!("{REPORT}\n{}", REPORT.replace("duty report", "duty report_b").replace("5 days", "10 days"));
+        let one = REPORT.replace("5 days", "timely").replace("within timely", "timely");
+        let d = diff(&table(&two), &table(&one));
+        let words: Vec<(ChangeKind, Option<String>, String)> =
+            d.changes.iter().map(|c| (c.kind, c.old_duty.clone(), c.duty.clone())).collect();
+        assert_eq!(
+            words,
+            [
+                (ChangeKind::DeadlineMadeVague, Some("report".into()), "report".into()),
+                (ChangeKind::DeadlineMadeVague, Some("report_b".into()), "report".into())
+            ]
+        );
+        assert_eq!(pairs(&table(&two), &table(&one)).len(), 3, "verify, and both reports paired with the one report");
+    }
+
+    #[test]
     fn conditions_exceptions_and_modality() {
         let narrowed = REPORT.replace("after aware\n", "after aware\n    when users_must_act\n");
         assert_eq!(kinds(REPORT, &narrowed), [ChangeKind::ConditionNarrowed]);
@@ -413,5 +593,8 @@ mod tests {
         assert_eq!(kinds(REPORT, &excepted), [ChangeKind::ExceptionAdded]);
         let bearer = REPORT.replace("product_provider", "network_operator");
         assert_eq!(kinds(REPORT, &bearer), [ChangeKind::BearerChanged]);
+        let everyone = REPORT.replace("product_provider", "anyone");
+        assert_eq!(kinds(REPORT, &everyone), [ChangeKind::BearerWidened]);
+        assert_eq!(kinds(&everyone, REPORT), [ChangeKind::BearerNarrowed]);
     }
 }

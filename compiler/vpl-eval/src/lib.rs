@@ -9,9 +9,11 @@
 pub mod case;
 pub mod eval;
 pub mod finding;
+pub mod impact;
 pub mod load;
 pub mod render;
 pub mod versions;
+pub mod witness;
 
 pub use case::Case;
 pub use eval::{check_case, check_case_with, Compiled, Options};

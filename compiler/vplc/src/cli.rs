@@ -122,12 +122,29 @@ Exit codes: 0 nothing late, missed or breached; 1 something is; 2 bad input.")]
     },
     /// What an amendment means: compare two versions of an instrument duty by duty.
     #[command(after_help = "OLD and NEW are paths, bundled ids, or `-` for standard input, so that \
-`git show REV:policy.vpl | vplc diff - policy.vpl` works.\n\nExit codes: 0 same meaning; 1 they differ; 2 bad input.")]
+`git show REV:policy.vpl | vplc diff - policy.vpl` works. With --cases, every case is checked under both \
+versions and the cases whose verdicts change are listed; each changed duty no case exercises gets a witness \
+case file, checked under both versions. See docs/git.md for `git diff` on .vpl files.\n\n\
+Exit codes: 0 same meaning; 1 they differ; 2 bad input (also a bad case file). With --git-external: 0 \
+whether or not they differ, as git expects.")]
     Diff {
-        old: String,
-        new: String,
+        /// The old version: a .vpl path, a bundled id, or `-` (standard input).
+        #[arg(required_unless_present = "git_external")]
+        old: Option<String>,
+        /// The new version: a .vpl path, a bundled id, or `-` (standard input).
+        #[arg(required_unless_present = "git_external")]
+        new: Option<String>,
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
+        /// Case files (.json, .jsonl) or directories to check under both versions.
+        #[arg(long, value_name = "DIR|FILE")]
+        cases: Vec<String>,
+        /// Judge the cases as of this time instead of each case's `as_of`, or now.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+        /// Git's external-diff calling convention (diff.<driver>.command): PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE.
+        #[arg(long, num_args = 1..=7, value_name = "GIT-ARG", conflicts_with_all = ["old", "new"])]
+        git_external: Option<Vec<String>>,
     },
     /// Print a JSON Schema of one of vplc's JSON formats.
     Schema {

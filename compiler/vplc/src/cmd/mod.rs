@@ -23,7 +23,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Fmt { paths, check } => fmt::fmt(&mut rep, &paths, check),
         Command::Explain { code, list } => explain::explain(&mut rep, code.as_deref(), list),
         Command::Schema { which } => explain::schema(which),
-        Command::Diff { old, new, format } => diff::diff(&mut rep, &old, &new, format),
+        Command::Diff { old, new, format, cases, as_of, git_external } => {
+            diff::run(&mut rep, &diff::Options { old, new, format, cases, as_of, git_external })
+        }
         Command::Check { args, as_of, format, explain, tz, progress } => {
             check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
         }
