@@ -136,6 +136,24 @@ fn semantic_diffs_of_the_bundled_instruments() {
     }
 }
 
+/// The 2025 amendment of the Cybersecurity Law against the 2016 text: the
+/// duties renumbered, each penalty replaced by its later version, the new
+/// serious-harm tier; text and JSON snapshots.
+#[test]
+fn the_2025_cybersecurity_law_amendment() {
+    let (old, new) = (bundled_table("cn/csl-2016"), bundled_table("cn/csl-2025"));
+    let d = vpl_core::diff::diff(&old, &new);
+    let replaced: Vec<&str> = d.penalties.iter().map(|p| p.new.as_str()).collect();
+    for id in ["csl2025_art61_1", "csl2025_art61_2", "csl2025_art61_3", "csl2025_art62_1", "csl2025_art65_1"] {
+        assert!(replaced.contains(&id), "{id} missing from {replaced:?}");
+    }
+    assert!(d.changes.iter().all(|c| c.old_cite.as_deref() != Some("art 22(1)") || c.new_cite.as_deref() == Some("art 24(1)")));
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("diff_csl-2016_csl-2025", vpl_core::diff::text(&d));
+        insta::assert_snapshot!("diff_csl-2016_csl-2025_json", serde_json::to_string_pretty(&d).unwrap());
+    });
+}
+
 #[test]
 fn vplc_diff_exit_codes() {
     let run = |args: &[&str]| {

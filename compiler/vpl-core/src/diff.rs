@@ -125,12 +125,34 @@ pub struct TableDiff {
     pub old: String,
     pub new: String,
     pub changes: Vec<Change>,
+    /// How the sanctions themselves changed: a penalty of the new version
+    /// that `replaces` one of the old (an amended law), or a penalty whose
+    /// id both versions share but whose content differs.
+    pub penalties: Vec<PenaltyChange>,
 }
 
 impl TableDiff {
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.penalties.is_empty()
     }
+}
+
+/// One sanction before and after: its citation and what it imposes.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PenaltyChange {
+    /// The old penalties this one takes over from (one when it is the old
+    /// penalty's later version; several for a new tier that several old
+    /// articles lead to).
+    pub old: Vec<String>,
+    pub new: String,
+    /// `cn/csl-2016 art 60(1)(2)`; one per old penalty.
+    pub old_cite: Vec<String>,
+    pub new_cite: String,
+    /// From when the new version applies, for a replacement.
+    pub effective: Option<String>,
+    /// What changed, one line each: `+ fine entity …`, `− measure warning`,
+    /// `fine entity 50,000–500,000 CNY: when … → when …`.
+    pub details: Vec<String>,
 }
 
 /// A duty as the diff sees it: its rows folded back together.
@@ -329,7 +351,85 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
         let key = |c: &Change| (c.new_cite.clone().or(c.old_cite.clone()).map(|s| cite_key(&s)), c.duty.clone(), c.kind);
         key(a).cmp(&key(b))
     });
-    TableDiff { old: old.instrument.id.clone(), new: new.instrument.id.clone(), changes }
+    let penalties = penalty_changes(old, new);
+    TableDiff { old: old.instrument.id.clone(), new: new.instrument.id.clone(), changes, penalties }
+}
+
+fn fine_range(f: &Fine) -> String {
+    format!(
+        "fine {} {}–{}",
+        f.target.replace('_', " "),
+        crate::table::render::money_words(&f.min),
+        crate::table::render::money_words(&f.max)
+    )
+}
+
+fn fine_words(f: &Fine) -> String {
+    match &f.when {
+        Some(w) => format!("{} when {}", fine_range(f), cond_words(w)),
+        None => fine_range(f),
+    }
+}
+
+/// What changed between two versions of one penalty, line by line.
+fn penalty_details(a: Option<&PenaltyInfo>, b: &PenaltyInfo) -> Vec<String> {
+    let mut out = Vec::new();
+    let old_measures: Vec<&String> = a.map(|a| a.measures.iter().collect()).unwrap_or_default();
+    for m in b.measures.iter().filter(|m| !old_measures.contains(m)) {
+        out.push(format!("+ measure {}", m.replace('_', " ")));
+    }
+    for m in old_measures.iter().filter(|m| !b.measures.contains(m)) {
+        out.push(format!("− measure {}", m.replace('_', " ")));
+    }
+    let mut gone: Vec<&Fine> = a.map(|a| a.fines.iter().filter(|f| !b.fines.contains(f)).collect()).unwrap_or_default();
+    for f in b.fines.iter().filter(|f| a.is_none_or(|a| !a.fines.contains(f))) {
+        // The same range under another condition reads as one change.
+        match gone.iter().position(|g| g.target == f.target && g.min == f.min && g.max == f.max) {
+            Some(i) => {
+                let g = gone.remove(i);
+                let w = |x: &Fine| x.when.as_ref().map_or("always".to_string(), |c| format!("when {}", cond_words(c)));
+                out.push(format!("{}: {} → {}", fine_range(f), w(g), w(f)));
+            }
+            None => out.push(format!("+ {}", fine_words(f))),
+        }
+    }
+    for g in gone {
+        out.push(format!("− {}", fine_words(g)));
+    }
+    out
+}
+
+fn penalty_changes(old: &DecisionTable, new: &DecisionTable) -> Vec<PenaltyChange> {
+    let cite = |p: &PenaltyInfo| format!("{} {}", p.instrument, p.cite.display);
+    let find = |t: &'_ DecisionTable, id: &str| t.penalties.iter().find(|p| p.id == id).cloned();
+    let mut out = Vec::new();
+    for b in &new.penalties {
+        let olds: Vec<PenaltyInfo> = b.replaces.iter().filter_map(|r| find(old, r)).collect();
+        let same = find(old, &b.id);
+        let (compared, old_ids, old_cites) = match (&same, olds.as_slice()) {
+            (Some(a), _) if a != b => (Some(a.clone()), vec![a.id.clone()], vec![cite(a)]),
+            (Some(_), _) => continue,
+            (None, [one]) => (Some(one.clone()), vec![one.id.clone()], vec![cite(one)]),
+            (None, []) => continue,
+            (None, several) => (None, several.iter().map(|p| p.id.clone()).collect(), several.iter().map(&cite).collect()),
+        };
+        let mut details = penalty_details(compared.as_ref(), b);
+        if details.is_empty() {
+            match &compared {
+                Some(a) if cite(a) != cite(b) => details.push("renumbered only: the same measures and fines".into()),
+                _ => continue,
+            }
+        }
+        out.push(PenaltyChange {
+            old: old_ids,
+            new: b.id.clone(),
+            old_cite: old_cites,
+            new_cite: cite(b),
+            effective: if b.replaces.is_empty() { None } else { b.effective.clone() },
+            details,
+        });
+    }
+    out
 }
 
 /// `art 7(1)(2)` → (7, 1, 2), for sorting in the order of the text.
@@ -496,6 +596,16 @@ pub fn text(d: &TableDiff) -> String {
             out.push_str(&format!("  {:<kw$}  {:<cw$}  {}{value}\n", c.kind.words(), cite_pair(c), duty_pair(c)));
         }
     }
+    if !d.penalties.is_empty() {
+        out.push_str("\nPenalty provisions\n");
+        for p in &d.penalties {
+            let from = p.effective.as_deref().map(|e| format!(" (from {e})")).unwrap_or_default();
+            out.push_str(&format!("  {} → {}{from}\n", p.old_cite.join(", "), p.new_cite));
+            for line in &p.details {
+                out.push_str(&format!("      {line}\n"));
+            }
+        }
+    }
     out
 }
 
@@ -516,6 +626,18 @@ pub fn markdown(d: &TableDiff) -> String {
                 cite_pair(c),
                 duty_pair(c).replace(" → ", "` → `"),
                 value_pair(c).replace('|', "\\|")
+            ));
+        }
+    }
+    if !d.penalties.is_empty() {
+        out.push_str("\n## Penalty provisions\n\n| before | after | from | what changed |\n|---|---|---|---|\n");
+        for p in &d.penalties {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                p.old_cite.join("<br>"),
+                p.new_cite,
+                p.effective.as_deref().unwrap_or("—"),
+                p.details.join("<br>").replace('|', "\\|")
             ));
         }
     }
