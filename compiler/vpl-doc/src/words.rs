@@ -1,0 +1,223 @@
+//! The words shared by the HTML and Markdown pages: duties as sentences,
+//! deadlines, conditions, penalties, statuses.
+
+use crate::labels::{t, Key, Lang};
+use std::collections::BTreeMap;
+use vpl_core::table::model::{DecisionTable, Deadline, Modality, Period, Row, Status};
+use vpl_core::table::render::{cond_words, deadline_words, duty_sentence, penalty_words};
+
+/// A table period as the time engine's period.
+pub fn time_period(p: &Period) -> Option<vpl_time::Period> {
+    use vpl_core::check::env::BaseUnit;
+    let unit = match p.unit {
+        BaseUnit::Hour => vpl_time::Unit::Hour,
+        BaseUnit::Day => vpl_time::Unit::Day,
+        BaseUnit::WorkingDay => vpl_time::Unit::WorkingDay,
+        BaseUnit::Week => vpl_time::Unit::Week,
+        BaseUnit::Month => vpl_time::Unit::Month,
+        BaseUnit::Year => vpl_time::Unit::Year,
+    };
+    Some(vpl_time::Period::new(u32::try_from(p.amount).ok()?, unit))
+}
+
+/// A duty as a sentence: capitalised, with an article and a full stop.
+pub fn sentence(row: &Row) -> String {
+    let s = duty_sentence(row);
+    let s = match s.chars().next() {
+        Some(c) if "aeiou".contains(c) => format!("An {s}"),
+        Some(_) => format!("A {s}"),
+        None => s,
+    };
+    format!("{s}.")
+}
+
+/// The deadline rule in words, saying how periods are counted.
+pub fn deadline_rule(d: &Deadline, calendar_rule: &str) -> String {
+    match d {
+        Deadline::None => "no time limit".into(),
+        Deadline::Within { .. } | Deadline::Prior { .. } | Deadline::ForAtLeast { .. } => {
+            format!("{} (counted under {})", deadline_words(d), rule_words(calendar_rule))
+        }
+        Deadline::OpenTextured { word } => {
+            format!("{word}: an open-textured word, never turned into a number; a person judges the time taken")
+        }
+        _ => deadline_words(d),
+    }
+}
+
+fn rule_words(rule: &str) -> &str {
+    match rule {
+        "civil-code-cn" => "PRC Civil Code arts. 200–204",
+        "eu-1182-71" => "Regulation (EEC, Euratom) No 1182/71",
+        "exact" => "exact elapsed time",
+        other => other,
+    }
+}
+
+pub fn modality_words(m: Modality) -> &'static str {
+    match m {
+        Modality::Must => "obligation",
+        Modality::MustNot => "prohibition",
+        Modality::May => "permission",
+        Modality::Encouraged => "encouragement",
+    }
+}
+
+/// The rows of a table folded into duties, in order: each duty's first row
+/// and the conditions of every alternative.
+pub struct DutyView<'t> {
+    pub first: &'t Row,
+    pub alternatives: Vec<String>,
+}
+
+pub fn duties(t: &DecisionTable) -> Vec<DutyView<'_>> {
+    let mut out: Vec<DutyView<'_>> = Vec::new();
+    for r in &t.rows {
+        let alt = r.conditions.iter().map(cond_words).collect::<Vec<_>>().join(" and ");
+        match out.iter_mut().find(|d| d.first.duty == r.duty) {
+            Some(d) => {
+                if !alt.is_empty() && !d.alternatives.contains(&alt) {
+                    d.alternatives.push(alt);
+                }
+            }
+            None => out.push(DutyView { first: r, alternatives: if alt.is_empty() { Vec::new() } else { vec![alt] } }),
+        }
+    }
+    out
+}
+
+/// A penalty of a row in words, with where it is set.
+pub fn penalties_of(t: &DecisionTable, row: &Row) -> Vec<(String, String, String, String)> {
+    row.penalties
+        .iter()
+        .map(|id| match t.penalties.iter().find(|p| &p.id == id) {
+            Some(p) => (p.instrument.clone(), p.cite.anchor.clone(), p.cite.display.clone(), penalty_words(p)),
+            None => (String::new(), String::new(), id.clone(), String::new()),
+        })
+        .collect()
+}
+
+/// Draft or in force, and the dates, in the interface language.
+pub fn status_kind(lang: Lang, s: &Status) -> &'static str {
+    match s {
+        Status::Draft { .. } => t(lang, Key::Draft),
+        Status::InForce { .. } => t(lang, Key::InForce),
+    }
+}
+
+pub fn status_dates(lang: Lang, s: &Status) -> Vec<(&'static str, String)> {
+    match s {
+        Status::Draft { published, comments_until } => {
+            let mut v = vec![(t(lang, Key::Published), published.clone())];
+            if let Some(c) = comments_until {
+                v.push((t(lang, Key::CommentsUntil), c.clone()));
+            }
+            v
+        }
+        Status::InForce { issued, effective } => {
+            vec![(t(lang, Key::Issued), issued.clone()), (t(lang, Key::Effective), effective.clone())]
+        }
+    }
+}
+
+pub fn is_draft(s: &Status) -> bool {
+    matches!(s, Status::Draft { .. })
+}
+
+/// The title in the interface language, falling back to the other one, then the id.
+pub fn title(lang: Lang, t: &DecisionTable) -> String {
+    let i = &t.instrument;
+    let (a, b) = match lang {
+        Lang::Zh => (&i.title_zh, &i.title_en),
+        Lang::En => (&i.title_en, &i.title_zh),
+    };
+    a.clone().or_else(|| b.clone()).unwrap_or_else(|| i.id.clone())
+}
+
+/// The comparison: for each topic, each table's duties of that topic, and
+/// whether the instruments differ on it. A duty's key for "the same duty
+/// elsewhere" is its bearer, action and deadline in words.
+pub struct TopicRow<'t> {
+    pub topic: &'static str,
+    pub cells: Vec<Vec<(&'t Row, bool)>>,
+    pub differs: bool,
+}
+
+pub fn comparison(tables: &[DecisionTable]) -> Vec<TopicRow<'_>> {
+    use vpl_core::table::render::{topic, TOPICS};
+    let key = |r: &Row| (r.bearer.clone(), r.action.event.clone(), r.modality, deadline_words(&r.deadline));
+    let mut out = Vec::new();
+    for topic_name in TOPICS {
+        let per: Vec<Vec<&Row>> = tables
+            .iter()
+            .map(|t| {
+                let mut seen = std::collections::BTreeSet::new();
+                t.rows.iter().filter(|r| topic(r) == *topic_name && seen.insert(r.duty.clone())).collect()
+            })
+            .collect();
+        let mut counts: BTreeMap<_, usize> = BTreeMap::new();
+        for rows in &per {
+            let keys: std::collections::BTreeSet<_> = rows.iter().map(|r| key(r)).collect();
+            for k in keys {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+        let n = tables.len();
+        let differs = n > 1 && counts.values().any(|c| *c != n);
+        let cells = per
+            .into_iter()
+            .map(|rows| rows.into_iter().map(|r| (r, n > 1 && counts.get(&key(r)).copied().unwrap_or(0) == 1)).collect())
+            .collect();
+        out.push(TopicRow { topic: topic_name, cells, differs });
+    }
+    out
+}
+
+/// Short words for a finding's remarks: late by, elapsed, breach, note.
+pub fn remarks(f: &vpl_eval::Finding) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = &f.late_by {
+        parts.push(format!("late by {l}"));
+    }
+    if let Some(e) = &f.elapsed {
+        parts.push(format!("elapsed {e}"));
+    }
+    if let Some(b) = &f.breached_by {
+        parts.push(format!("breached by {b}"));
+    }
+    if let Some(n) = &f.note {
+        parts.push(n.clone());
+    }
+    parts.join("; ")
+}
+
+/// A finding's penalty exposure in words.
+pub fn exposure(f: &vpl_eval::Finding) -> Vec<String> {
+    f.penalty
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<String> = Vec::new();
+            if !p.measures.is_empty() {
+                parts.push(p.measures.join(", "));
+            }
+            for fine in &p.fines {
+                let mut s = format!(
+                    "fine {} {} to {}",
+                    fine.target.replace('_', " "),
+                    vpl_core::table::render::money_words(&fine.min),
+                    vpl_core::table::render::money_words(&fine.max)
+                );
+                if let Some(c) = &fine.condition {
+                    let applies = match fine.applies {
+                        Some(true) => "holds",
+                        Some(false) => "does not hold",
+                        None => "unknown",
+                    };
+                    s.push_str(&format!(" when {c} ({applies})"));
+                }
+                parts.push(s);
+            }
+            format!("{} {}: {}", p.instrument, p.cite.display, parts.join("; "))
+        })
+        .collect()
+}
