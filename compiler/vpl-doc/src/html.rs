@@ -166,7 +166,7 @@ fn notes(lang: Lang, doc: &[String]) -> Markup {
         @if !doc.is_empty() {
             aside class="note" lang="en" {
                 p class="note-label" lang=(lang.tag()) { (t(lang, Key::Note)) }
-                @for line in doc { p { (line) } }
+                @for para in &words::paragraphs(doc) { p { (para) } }
             }
         }
     }
@@ -286,7 +286,7 @@ fn instrument(tb: &DecisionTable, base: &str, ctx: &Ctx<'_>) -> Markup {
             @if !i.doc.is_empty() {
                 details class="readings" open {
                     summary { (t(lang, Key::ReadingNotes)) }
-                    div lang="en" { @for line in &i.doc { p { (line) } } }
+                    div lang="en" { @for para in &words::paragraphs(&i.doc) { p { (para) } } }
                 }
             }
         }
@@ -298,7 +298,7 @@ fn instrument(tb: &DecisionTable, base: &str, ctx: &Ctx<'_>) -> Markup {
                         a href={ "#" (a.anchor) } { (article_heading(lang, a.number)) }
                         @let n = by_article.get(&a.number).map_or(0, Vec::len);
                         @if a.no_duty.is_some() { " — " span class="muted" { (t(lang, Key::NoDuty)) } }
-                        @else if n > 0 { " — " (n) " " (t(lang, Key::DutyCount)) }
+                        @else if n > 0 { " — " (crate::labels::duty_count(lang, n)) }
                     }
                 }
                 @if !tb.penalties.is_empty() { li { a href="#penalties" { (t(lang, Key::Penalties)) } } }

@@ -103,7 +103,6 @@ pub enum Key {
     Imports,
     ReadingNotes,
     NotBinding,
-    DutyCount,
     Calendar,
     RestDay,
     ExtendedBy,
@@ -166,7 +165,6 @@ pub fn t(lang: Lang, k: Key) -> &'static str {
             Imports => "Uses",
             ReadingNotes => "Readings chosen",
             NotBinding => "A draft does not bind: findings say how it would apply if it were in force.",
-            DutyCount => "duties",
             Calendar => "Calendar",
             RestDay => "rest day",
             ExtendedBy => "extended over rest days",
@@ -225,7 +223,6 @@ pub fn t(lang: Lang, k: Key) -> &'static str {
             Imports => "引用",
             ReadingNotes => "所采解释",
             NotBinding => "征求意见稿不具约束力：结论仅说明其若施行将如何适用。",
-            DutyCount => "项义务",
             Calendar => "日历",
             RestDay => "休息日",
             ExtendedBy => "因休息日顺延",
@@ -254,5 +251,14 @@ pub fn item_label(lang: Lang, n: u32) -> String {
     match lang {
         Lang::En => format!("item ({n})"),
         Lang::Zh => format!("第{n}项"),
+    }
+}
+
+/// "1 duty", "5 duties" / "5 项义务".
+pub fn duty_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 duty".into(),
+        (Lang::En, n) => format!("{n} duties"),
+        (Lang::Zh, n) => format!("{n} 项义务"),
     }
 }

@@ -124,7 +124,8 @@ fn texts(s: &mut String, lang: Lang, texts: &[Text]) {
 
 fn notes(s: &mut String, lang: Lang, doc: &[String]) {
     if !doc.is_empty() {
-        let _ = writeln!(s, "*{}:* {}\n", t(lang, Key::Note), esc(&doc.join(" ")));
+        let paras: Vec<String> = words::paragraphs(doc).iter().map(|p| esc(p)).collect();
+        let _ = writeln!(s, "*{}:* {}\n", t(lang, Key::Note), paras.join("\n\n"));
     }
 }
 
@@ -156,10 +157,9 @@ fn instrument(tb: &DecisionTable, names: &Names, lang: Lang) -> String {
     }
     if !i.doc.is_empty() {
         let _ = writeln!(s, "## {}\n", t(lang, Key::ReadingNotes));
-        for line in &i.doc {
-            let _ = writeln!(s, "{}", esc(line));
+        for para in words::paragraphs(&i.doc) {
+            let _ = writeln!(s, "{}\n", esc(&para));
         }
-        s.push('\n');
     }
     let duties = words::duties(tb);
     let mut by_article: BTreeMap<u32, Vec<&words::DutyView<'_>>> = BTreeMap::new();
@@ -255,7 +255,7 @@ fn duty(s: &mut String, tb: &DecisionTable, d: &words::DutyView<'_>, names: &Nam
         }
     }
     if !r.doc.is_empty() {
-        let _ = writeln!(s, "- {}: {}", t(lang, Key::Note), esc(&r.doc.join(" ")));
+        let _ = writeln!(s, "- {}: {}", t(lang, Key::Note), esc(&words::paragraphs(&r.doc).join(" ")));
     }
     s.push('\n');
 }

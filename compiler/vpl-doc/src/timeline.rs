@@ -33,25 +33,49 @@ fn day_start(d: NaiveDate, offset: FixedOffset) -> Option<DateTime<FixedOffset>>
     d.and_hms_opt(0, 0, 0)?.and_local_timezone(offset).single()
 }
 
+/// Days on the time axis. Days with something on them (and the day on
+/// either side) get a full width; a longer run of empty days is squeezed
+/// into the width of one day and marked as a gap, so that a 90-day period
+/// does not crush the events of its first week.
 struct Scale {
-    t0: DateTime<FixedOffset>,
-    seconds: f64,
+    first: NaiveDate,
     offset: FixedOffset,
-    days: i64,
+    /// Per day from `first`: (units before it, its width in units).
+    days: Vec<(f64, f64)>,
+    total: f64,
+    /// Squeezed runs: first day, number of days.
+    gaps: Vec<(NaiveDate, i64)>,
 }
 
+const GAP_MIN: i64 = 4;
+
 impl Scale {
+    fn unit(&self) -> f64 {
+        (WIDTH - LABEL - STATUS) / self.total.max(1.0)
+    }
+
+    fn slot(&self, d: NaiveDate) -> Option<(f64, f64)> {
+        let i = usize::try_from((d - self.first).num_days()).ok()?;
+        self.days.get(i).copied()
+    }
+
     fn x(&self, t: &DateTime<FixedOffset>) -> f64 {
-        let s = (*t - self.t0).num_seconds() as f64;
-        LABEL + (s / self.seconds).clamp(0.0, 1.0) * (WIDTH - LABEL - STATUS)
+        let t = t.with_timezone(&self.offset);
+        let d = t.date_naive();
+        let Some((before, width)) = self.slot(d) else {
+            return if d < self.first { LABEL } else { WIDTH - STATUS };
+        };
+        let frac = day_start(d, self.offset).map_or(0.0, |s| (t - s).num_seconds() as f64 / 86_400.0).clamp(0.0, 1.0);
+        LABEL + (before + frac * width) * self.unit()
     }
 
     fn day_x(&self, d: NaiveDate) -> Option<f64> {
-        day_start(d, self.offset).map(|t| self.x(&t))
+        self.slot(d).map(|(before, _)| LABEL + before * self.unit())
     }
 
-    fn day_width(&self) -> f64 {
-        (WIDTH - LABEL - STATUS) / self.days.max(1) as f64
+    /// The width of a day, if it is shown at full width.
+    fn day_width(&self, d: NaiveDate) -> Option<f64> {
+        self.slot(d).filter(|(_, w)| *w >= 1.0).map(|(_, w)| w * self.unit())
     }
 }
 
@@ -60,10 +84,62 @@ fn scale(doc: &CaseDoc) -> Option<Scale> {
     let offset = *min.offset();
     let first = min.date_naive();
     let last = max.with_timezone(&offset).date_naive();
-    let t0 = day_start(first, offset)?;
-    let t1 = day_start(last.succ_opt()?, offset)?;
-    let days = (t1 - t0).num_days().max(1);
-    Some(Scale { t0, seconds: (t1 - t0).num_seconds().max(1) as f64, offset, days })
+    let n = usize::try_from((last - first).num_days()).ok()? + 1;
+    let mut busy = vec![false; n];
+    let mut mark = |d: NaiveDate| {
+        let i = (d - first).num_days();
+        for j in [i - 1, i, i + 1] {
+            if let Some(b) = usize::try_from(j).ok().and_then(|j| busy.get_mut(j)) {
+                *b = true;
+            }
+        }
+    };
+    for e in &doc.events {
+        mark(e.instant.with_timezone(&offset).date_naive());
+    }
+    for per in &doc.counted {
+        for k in per {
+            for t in [k.trigger, k.due, k.done].into_iter().flatten() {
+                mark(t.with_timezone(&offset).date_naive());
+            }
+            for d in &k.extended_over {
+                mark(*d);
+            }
+            if let Some(d) = k.nominal_last_day {
+                mark(d);
+            }
+        }
+    }
+    let mut days = Vec::with_capacity(n);
+    let mut gaps = Vec::new();
+    let mut total = 0.0;
+    let mut i = 0;
+    while i < n {
+        if busy.get(i).copied().unwrap_or(true) {
+            days.push((total, 1.0));
+            total += 1.0;
+            i += 1;
+            continue;
+        }
+        let run = busy.iter().skip(i).take_while(|b| !**b).count();
+        if (run as i64) < GAP_MIN {
+            for _ in 0..run {
+                days.push((total, 1.0));
+                total += 1.0;
+            }
+        } else {
+            let w = 1.0 / run as f64;
+            for _ in 0..run {
+                days.push((total, w));
+                total += w;
+            }
+            if let Some(d) = first.checked_add_days(chrono::Days::new(i as u64)) {
+                gaps.push((d, run as i64));
+            }
+        }
+        i += run.max(1);
+    }
+    Some(Scale { first, offset, days, total, gaps })
 }
 
 fn n(v: f64) -> String {
@@ -91,8 +167,9 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
     let findings: usize = lanes.iter().map(|(_, v)| v.len()).sum();
     let height = AXIS + doc.events.len() as f64 * EVENT_LANE + lanes.len() as f64 * GROUP + findings as f64 * LANE + 40.0;
     let chart_w = WIDTH - LABEL - STATUS;
-    let step = ((sc.days as f64) / 10.0).ceil().max(1.0) as usize;
-    let ticks: Vec<NaiveDate> = sc.t0.date_naive().iter_days().take(sc.days as usize + 1).step_by(step).collect();
+    let full: Vec<NaiveDate> = sc.first.iter_days().take(sc.days.len()).filter(|d| sc.day_width(*d).is_some()).collect();
+    let step = ((40.0 / sc.unit()).ceil() as usize).max(1);
+    let ticks: Vec<NaiveDate> = full.iter().copied().step_by(step).collect();
     let title_id = format!("tl-title-{}", crate::slug(&doc.id));
     let desc_id = format!("tl-desc-{}", crate::slug(&doc.id));
     let desc = format!(
@@ -142,9 +219,9 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
             let done = k.done.as_ref().map(|t| sc.x(t));
             let mut ext: Vec<Markup> = Vec::new();
             for d in &k.extended_over {
-                if let Some(x) = sc.day_x(*d) {
+                if let (Some(x), Some(w)) = (sc.day_x(*d), sc.day_width(*d)) {
                     ext.push(html! {
-                        rect x=(n(x)) y=(n(y + 5.0)) width=(n(sc.day_width())) height=(n(LANE - 10.0)) class="ext" {
+                        rect x=(n(x)) y=(n(y + 5.0)) width=(n(w)) height=(n(LANE - 10.0)) class="ext" {
                             title { (d) ": " (t(lang, Key::RestDay)) ", " (t(lang, Key::ExtendedBy)) }
                         }
                     });
@@ -184,7 +261,9 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
         }
     }
     let bottom = y + 8.0;
-    let rests: Vec<f64> = doc.rest_days.iter().filter_map(|d| sc.day_x(*d)).filter(|x| *x < WIDTH - STATUS).collect();
+    let rests: Vec<(f64, f64)> = doc.rest_days.iter().filter_map(|d| Some((sc.day_x(*d)?, sc.day_width(*d)?))).collect();
+    let gaps: Vec<(f64, i64)> = sc.gaps.iter().filter_map(|(d, len)| Some((sc.day_x(*d)?, *len))).collect();
+    let unit = sc.unit();
     let style = PreEscaped(SVG_STYLE);
     Some(html! {
         svg xmlns=[standalone.then_some("http://www.w3.org/2000/svg")] viewBox=(format!("0 0 {} {}", WIDTH, n(height))) width="100%"
@@ -197,8 +276,14 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
                     rect width="3" height="6" class="hatch-stripe" {}
                 }
             }
-            @for x in &rests {
-                rect x=(n(*x)) y=(n(AXIS - 14.0)) width=(n(sc.day_width())) height=(n(bottom - AXIS + 14.0)) class="rest" {}
+            @for (x, w) in &rests {
+                rect x=(n(*x)) y=(n(AXIS - 14.0)) width=(n(*w)) height=(n(bottom - AXIS + 14.0)) class="rest" {}
+            }
+            @for (x, len) in &gaps {
+                rect x=(n(*x)) y=(n(AXIS - 14.0)) width=(n(unit)) height=(n(bottom - AXIS + 14.0)) class="gap" {
+                    title { (len) " days not drawn to scale" }
+                }
+                text x=(n(*x + unit / 2.0)) y=(n(AXIS - 20.0)) text-anchor="middle" class="gap-label" { "≈" (len) "d" }
             }
             line x1=(n(LABEL)) x2=(n(LABEL + chart_w)) y1=(n(AXIS - 14.0)) y2=(n(AXIS - 14.0)) class="axis" {}
             @for d in &ticks {
@@ -207,7 +292,7 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
                     text x=(n(x + 2.0)) y=(n(AXIS - 20.0)) class="tick-label" { (d.format("%m-%d")) }
                 }
             }
-            text x=(n(LABEL)) y="12" class="tick-label" { (sc.t0.format("%Y")) " (UTC" (sc.offset) ")" }
+            text x=(n(LABEL)) y="12" class="tick-label" { (sc.first.format("%Y")) " (UTC" (sc.offset) "); ≈ marks days not drawn to scale" }
             @for b in &body { (b) }
             g class="legend" transform=(format!("translate(8 {})", n(bottom + 14.0))) {
                 circle cx="5" cy="0" r="4" class="trigger" {}
@@ -236,6 +321,8 @@ pub const SVG_STYLE: &str = r#"
 .timeline .tick { stroke: #ddd; }
 .timeline .guide { stroke: #e5e5e5; stroke-dasharray: 2 3; }
 .timeline .rest { fill: #f1efe8; }
+.timeline .gap { fill: #fff; stroke: #bbb; stroke-dasharray: 3 3; }
+.timeline .gap-label { fill: #555; font-size: 11px; }
 .timeline .event-dot { fill: #1f4e79; }
 .timeline .period { fill: #cfe0f1; stroke: #1f4e79; }
 .timeline .open { stroke: #777; stroke-dasharray: 4 3; stroke-width: 2; }

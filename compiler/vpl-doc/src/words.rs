@@ -221,3 +221,26 @@ pub fn exposure(f: &vpl_eval::Finding) -> Vec<String> {
         })
         .collect()
 }
+
+/// Doc-comment lines joined into paragraphs (a blank line separates them).
+pub fn paragraphs(doc: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for line in doc {
+        let line = line.trim();
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(line);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
