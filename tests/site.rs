@@ -136,6 +136,8 @@ fn parse(text: &str, file: &str) -> Parsed {
     for e in doc.select(&Selector::parse("[aria-labelledby]").unwrap()) {
         aria.extend(e.value().attr("aria-labelledby").unwrap().split_whitespace().map(str::to_string));
     }
+    // No JavaScript: the site is read as plain HTML and CSS.
+    assert_eq!(doc.select(&Selector::parse("script, [onclick], [onload]").unwrap()).count(), 0, "{file}: has script");
     // Accessibility basics: a language, one h1, headers on every table, a label on every SVG.
     let html_el = doc.select(&Selector::parse("html").unwrap()).next().unwrap();
     assert!(html_el.value().attr("lang").is_some_and(|l| !l.is_empty()), "{file}: <html> has no lang");

@@ -6,7 +6,6 @@ use crate::{Amendment, CaseDoc, Names, Page, Site};
 use maud::{html, Markup, DOCTYPE};
 use std::collections::{BTreeMap, BTreeSet};
 use vpl_core::table::model::{ArticleInfo, DecisionTable, Text};
-use vpl_core::table::render::penalty_words;
 
 /// Where links go: page names, the language of the pages being made, and
 /// which anchors each instrument page has.
@@ -114,7 +113,10 @@ fn layout(ctx: &Ctx<'_>, base: &str, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — " (t(ctx.lang, Key::SiteTitle)) }
+                title {
+                    @if title != t(ctx.lang, Key::SiteTitle) { (title) " — " }
+                    (t(ctx.lang, Key::SiteTitle))
+                }
                 link rel="stylesheet" href="style.css";
                 link rel="alternate" hreflang=(other.tag()) href=(ctx.file(base, other));
             }
@@ -226,7 +228,7 @@ fn index(site: &Site, ctx: &Ctx<'_>) -> Markup {
                 h2 id="amendments" { (t(lang, Key::Amendments)) }
                 ul {
                     @for (a, base) in site.amendments.iter().zip(&ctx.names.amendments) {
-                        li { a href=(ctx.href(base)) { code { (a.old.instrument.id) } " → " code { (a.new.instrument.id) } } " (" (a.diff.changes.len()) ")" }
+                        li { a href=(ctx.href(base)) { code { (a.old.instrument.id) } " → " code { (a.new.instrument.id) } } " — " (a.diff.changes.len()) " " (t(lang, Key::Change)) }
                     }
                 }
             }
@@ -326,7 +328,7 @@ fn instrument(tb: &DecisionTable, base: &str, ctx: &Ctx<'_>) -> Markup {
                                     Some(h) => a href=(h) { (p.instrument) " " (p.cite.display) },
                                     None => { (p.instrument) " " (p.cite.display) }
                                 } }
-                                td { (penalty_words(p)) (notes(lang, &p.doc)) }
+                                td { (words::penalty_plain(p)) (notes(lang, &p.doc)) }
                             }
                         }
                     }
@@ -491,7 +493,7 @@ fn compare(site: &Site, ctx: &Ctx<'_>) -> Markup {
                                         Some(h) => a href=(h) { (p.instrument) " " (p.cite.display) },
                                         None => { (p.instrument) " " (p.cite.display) }
                                     }
-                                    ": " (penalty_words(p))
+                                    ": " (words::penalty_plain(p))
                                 } }
                             } } }
                         }

@@ -8,7 +8,6 @@ use crate::{Amendment, CaseDoc, Names, Page, Site};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use vpl_core::table::model::{DecisionTable, Text};
-use vpl_core::table::render::penalty_words;
 
 /// Text safe in a Markdown paragraph or table cell.
 fn esc(s: &str) -> String {
@@ -213,7 +212,7 @@ fn instrument(tb: &DecisionTable, names: &Names, lang: Lang) -> String {
                 "| {} | {} | {} |",
                 code(&p.id),
                 link_instrument(names, &p.instrument, Some(&p.cite.anchor), &format!("{} {}", p.instrument, p.cite.display)),
-                esc(&penalty_words(p))
+                esc(&words::penalty_plain(p))
             );
         }
     }
@@ -321,7 +320,7 @@ fn compare(site: &Site, names: &Names, lang: Lang) -> String {
                         format!(
                             "{}: {}",
                             link_instrument(names, &p.instrument, Some(&p.cite.anchor), &format!("{} {}", p.instrument, p.cite.display)),
-                            esc(&penalty_words(p))
+                            esc(&words::penalty_plain(p))
                         )
                     })
                     .collect::<Vec<_>>()

@@ -3,8 +3,8 @@
 
 use crate::labels::{t, Key, Lang};
 use std::collections::BTreeMap;
-use vpl_core::table::model::{DecisionTable, Deadline, Modality, Period, Row, Status};
-use vpl_core::table::render::{cond_words, deadline_words, duty_sentence, penalty_words};
+use vpl_core::table::model::{Actor, CmpOp, Cond, DecisionTable, Deadline, EventPattern, Modality, Operand, Period, Row, Status, Value};
+use vpl_core::table::render::{cond_words, deadline_words, gerund, penalty_words, verb_phrase};
 
 /// A table period as the time engine's period.
 pub fn time_period(p: &Period) -> Option<vpl_time::Period> {
@@ -20,15 +20,184 @@ pub fn time_period(p: &Period) -> Option<vpl_time::Period> {
     Some(vpl_time::Period::new(u32::try_from(p.amount).ok()?, unit))
 }
 
-/// A duty as a sentence: capitalised, with an article and a full stop.
+/// A duty as a plain English sentence generated from its row: "Within 2
+/// days after becoming aware of the vulnerability, a product provider must
+/// report the vulnerability to MIIT's vulnerability platform, including the
+/// product and the details." Open-textured words stay words.
 pub fn sentence(row: &Row) -> String {
-    let s = duty_sentence(row);
-    let s = match s.chars().next() {
-        Some(c) if "aeiou".contains(c) => format!("An {s}"),
-        Some(_) => format!("A {s}"),
-        None => s,
+    let bearer = row.bearer.replace('_', " ");
+    let subject = if bearer == "anyone" || bearer == "everyone" {
+        bearer
+    } else if bearer.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {bearer}")
+    } else {
+        format!("a {bearer}")
     };
-    format!("{s}.")
+    let modal = match row.modality {
+        Modality::Must => "must",
+        Modality::MustNot => "must not",
+        Modality::May => "may",
+        Modality::Encouraged => "is encouraged to",
+    };
+    let action = event_words(&row.action, false);
+    let after = row.trigger.as_ref().map(|t| format!("after {}", event_words(t, true)));
+    let s = match &row.deadline {
+        Deadline::Within { period } => {
+            let lead = match &after {
+                Some(a) => format!("within {} {a}", period.describe()),
+                None => format!("within {}", period.describe()),
+            };
+            format!("{lead}, {subject} {modal} {action}")
+        }
+        d => {
+            let mut s = format!("{subject} {modal} {action}");
+            match d {
+                Deadline::OpenTextured { word } => s.push_str(&format!(" {word}")),
+                Deadline::Before { event } => s.push_str(&format!(" before {}", event_words(event, true))),
+                Deadline::Prior { period, event } => {
+                    s.push_str(&format!(" at least {} before {}", period.describe(), event_words(event, true)))
+                }
+                Deadline::With { event } => s.push_str(&format!(" together with {}", event_words(event, true))),
+                Deadline::ForAtLeast { period } => s.push_str(&format!(" for at least {}", period.describe())),
+                Deadline::None | Deadline::Within { .. } => {}
+            }
+            if let Some(a) = &after {
+                s.push_str(&format!(" {a}"));
+            }
+            s
+        }
+    };
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+        None => s,
+    }
+}
+
+/// An event (what doing it is), its filter in words, and who does it.
+fn event_words(p: &EventPattern, ing: bool) -> String {
+    let phrase = verb_phrase(&p.event);
+    let mut s = if ing { gerund(&phrase) } else { phrase };
+    if let Some(f) = &p.filter {
+        let w = filter_words(f);
+        if !w.is_empty() {
+            s.push(' ');
+            s.push_str(&w);
+        }
+    }
+    if let Actor::Role(r) = &p.by {
+        s.push_str(&format!(" (by a {})", r.replace('_', " ")));
+    }
+    s
+}
+
+/// Known values, in words.
+fn value_name(v: &str) -> String {
+    match v {
+        "miit_platform" => "MIIT's vulnerability platform".into(),
+        "miit" => "MIIT".into(),
+        "mps" => "the MPS".into(),
+        "cac" => "the CAC".into(),
+        "other_vulnerability_db" => "another vulnerability database".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn operand_plain(o: &Operand) -> String {
+    match o {
+        Operand::Value { value: Value::Enum { variant, .. } } => value_name(variant),
+        Operand::Value { value } => vpl_core::table::render::value_words(value),
+        other => vpl_core::table::render::operand_words(other).replace('_', " "),
+    }
+}
+
+/// A filter on an event's fields in words: `to == miit_platform and
+/// includes_product` → "to MIIT's vulnerability platform, including the product".
+fn filter_words(c: &Cond) -> String {
+    let mut parts: Vec<Cond> = Vec::new();
+    flatten(c, &mut parts);
+    let mut dest = Vec::new();
+    let mut including = Vec::new();
+    let mut without = Vec::new();
+    let mut other = Vec::new();
+    for p in &parts {
+        match p {
+            Cond::Compare { cmp: CmpOp::Eq, left: Operand::Field { name }, right } if name == "to" => dest.push(operand_plain(right)),
+            Cond::In { left: Operand::Field { name }, set } if name == "to" => dest.push(
+                set.iter()
+                    .map(|v| match v {
+                        Value::Enum { variant, .. } => value_name(variant),
+                        v => vpl_core::table::render::value_words(v),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            ),
+            Cond::Is { value: Operand::Field { name } } if name.starts_with("includes_") => {
+                including.push(format!("the {}", name.trim_start_matches("includes_").replace('_', " ")))
+            }
+            Cond::Not { cond } => match cond.as_ref() {
+                Cond::Is { value: Operand::Field { name } } if name.starts_with("includes_") => {
+                    without.push(format!("the {}", name.trim_start_matches("includes_").replace('_', " ")))
+                }
+                Cond::Is { value: Operand::Field { name } } => other.push(format!("not {}", name.replace('_', " "))),
+                c => other.push(cond_words(&Cond::Not { cond: Box::new(c.clone()) }).replace('_', " ")),
+            },
+            Cond::Is { value: Operand::Field { name } } => other.push(name.replace('_', " ")),
+            Cond::Compare { cmp, left, right } => {
+                other.push(format!("{} {} {}", operand_plain(left), cmp_words(*cmp), operand_plain(right)))
+            }
+            c => other.push(cond_words(c).replace('_', " ")),
+        }
+    }
+    let mut out = Vec::new();
+    if !dest.is_empty() {
+        out.push(format!("to {}", dest.join(" and ")));
+    }
+    if !including.is_empty() {
+        out.push(format!("including {}", and_list(&including)));
+    }
+    if !without.is_empty() {
+        out.push(format!("without {}", and_list(&without)));
+    }
+    let mut s = out.join(", ");
+    if !other.is_empty() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&format!("({})", other.join("; ")));
+    }
+    s
+}
+
+fn cmp_words(c: CmpOp) -> &'static str {
+    match c {
+        CmpOp::Eq => "is",
+        CmpOp::Ne => "is not",
+        CmpOp::Lt => "is less than",
+        CmpOp::Le => "is at most",
+        CmpOp::Gt => "is more than",
+        CmpOp::Ge => "is at least",
+    }
+}
+
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+fn flatten(c: &Cond, out: &mut Vec<Cond>) {
+    match c {
+        Cond::All { conds } => conds.iter().for_each(|c| flatten(c, out)),
+        c => out.push(c.clone()),
+    }
+}
+
+/// A penalty in words, with identifiers made readable.
+pub fn penalty_plain(p: &vpl_core::table::model::PenaltyInfo) -> String {
+    penalty_words(p).replace('_', " ")
 }
 
 /// The deadline rule in words, saying how periods are counted.
@@ -91,7 +260,7 @@ pub fn penalties_of(t: &DecisionTable, row: &Row) -> Vec<(String, String, String
     row.penalties
         .iter()
         .map(|id| match t.penalties.iter().find(|p| &p.id == id) {
-            Some(p) => (p.instrument.clone(), p.cite.anchor.clone(), p.cite.display.clone(), penalty_words(p)),
+            Some(p) => (p.instrument.clone(), p.cite.anchor.clone(), p.cite.display.clone(), penalty_plain(p)),
             None => (String::new(), String::new(), id.clone(), String::new()),
         })
         .collect()
@@ -198,7 +367,7 @@ pub fn exposure(f: &vpl_eval::Finding) -> Vec<String> {
         .map(|p| {
             let mut parts: Vec<String> = Vec::new();
             if !p.measures.is_empty() {
-                parts.push(p.measures.join(", "));
+                parts.push(p.measures.join(", ").replace('_', " "));
             }
             for fine in &p.fines {
                 let mut s = format!(
