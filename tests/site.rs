@@ -27,11 +27,19 @@ const CASES: &[&str] = &[
 /// Provisions amendment, two cases) into a fresh directory.
 fn generate(format: &str, lang: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let mut args: Vec<String> = ["vplc", "doc", "cn/provisions-2021", "cn/vuln-draft-2019", "cn/threat-info-draft-2019", "cn/csl-2016"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.extend(["--out".into(), dir.path().display().to_string(), "--format".into(), format.into(), "--lang".into(), lang.into()]);
+    let mut args: Vec<String> =
+        ["vplc", "doc", "cn/provisions-2021", "cn/vuln-draft-2019", "cn/threat-info-draft-2019", "cn/csl-2016"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    args.extend([
+        "--out".into(),
+        dir.path().display().to_string(),
+        "--format".into(),
+        format.into(),
+        "--lang".into(),
+        lang.into(),
+    ]);
     args.extend(["--diff".into(), "cn/vuln-draft-2019".into(), "cn/provisions-2021".into()]);
     args.push("--cases".into());
     args.extend(CASES.iter().map(|c| root().join(c).display().to_string()));
@@ -42,9 +50,51 @@ fn generate(format: &str, lang: &str) -> tempfile::TempDir {
 /// One element per line, so that a snapshot diff shows what changed.
 fn pretty(html: &str) -> String {
     const BLOCK: &[&str] = &[
-        "html", "head", "body", "header", "main", "footer", "section", "article", "div", "p", "h1", "h2", "h3", "table", "caption",
-        "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "dl", "dt", "dd", "nav", "aside", "figure", "figcaption", "svg",
-        "g", "text", "rect", "line", "circle", "path", "title", "desc", "meta", "link", "details", "summary", "defs", "pattern",
+        "html",
+        "head",
+        "body",
+        "header",
+        "main",
+        "footer",
+        "section",
+        "article",
+        "div",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "nav",
+        "aside",
+        "figure",
+        "figcaption",
+        "svg",
+        "g",
+        "text",
+        "rect",
+        "line",
+        "circle",
+        "path",
+        "title",
+        "desc",
+        "meta",
+        "link",
+        "details",
+        "summary",
+        "defs",
+        "pattern",
     ];
     let mut out = String::with_capacity(html.len() * 11 / 10);
     let mut rest = html;
@@ -94,7 +144,8 @@ fn html_pages_snapshots() {
 fn markdown_pages_snapshots() {
     let dir = generate("md", "en");
     let d = dir.path();
-    let mut files: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     files.sort();
     snap("md_files", files.join("\n"));
     for (snap_name, file) in [
@@ -143,7 +194,10 @@ fn parse(text: &str, file: &str) -> Parsed {
     assert!(html_el.value().attr("lang").is_some_and(|l| !l.is_empty()), "{file}: <html> has no lang");
     assert_eq!(doc.select(&Selector::parse("h1").unwrap()).count(), 1, "{file}: not exactly one h1");
     for table in doc.select(&Selector::parse("table").unwrap()) {
-        assert!(table.select(&Selector::parse("thead th[scope=col]").unwrap()).next().is_some(), "{file}: a table without column headers");
+        assert!(
+            table.select(&Selector::parse("thead th[scope=col]").unwrap()).next().is_some(),
+            "{file}: a table without column headers"
+        );
     }
     for svg in doc.select(&Selector::parse("svg").unwrap()) {
         assert_eq!(svg.value().attr("role"), Some("img"), "{file}: svg without role=img");
@@ -171,7 +225,10 @@ fn check_links(dir: &Path) -> usize {
             }
         }
         for href in &p.links {
-            assert!(!href.starts_with("http:") && !href.starts_with("https:") && !href.starts_with("//"), "{name}: external link {href}");
+            assert!(
+                !href.starts_with("http:") && !href.starts_with("https:") && !href.starts_with("//"),
+                "{name}: external link {href}"
+            );
             let (file, frag) = match href.split_once('#') {
                 Some((f, a)) => (f, Some(a)),
                 None => (href.as_str(), None),

@@ -79,12 +79,7 @@ pub(crate) fn duty_anchor(duty: &str) -> String {
 }
 
 pub fn pages(site: &Site, names: &Names, lang: Lang, primary: Lang) -> Vec<Page> {
-    let ctx = Ctx {
-        names,
-        lang,
-        primary,
-        anchors: site.tables.iter().map(|t| (t.instrument.id.clone(), anchors(t))).collect(),
-    };
+    let ctx = Ctx { names, lang, primary, anchors: site.tables.iter().map(|t| (t.instrument.id.clone(), anchors(t))).collect() };
     let mut out = vec![Page { path: ctx.href("index"), contents: index(site, &ctx).into_string() }];
     let mut done = BTreeSet::new();
     for t in &site.tables {

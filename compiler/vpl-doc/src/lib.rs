@@ -28,7 +28,7 @@ pub use labels::Lang;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 use vpl_core::diff::TableDiff;
-use vpl_core::table::model::{DecisionTable, Deadline};
+use vpl_core::table::model::{Deadline, DecisionTable};
 use vpl_eval::{Case, CaseReport, Compiled};
 
 /// One output file: a path relative to the output directory, and its contents.

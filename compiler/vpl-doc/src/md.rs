@@ -293,7 +293,12 @@ fn compare(site: &Site, names: &Names, lang: Lang) -> String {
                     .map(|(r, unique)| {
                         let mut x = format!(
                             "{} {}",
-                            link_instrument(names, &tb.instrument.id, Some(&duty_anchor(&r.duty)), &format!("**{}**", r.cite.display)),
+                            link_instrument(
+                                names,
+                                &tb.instrument.id,
+                                Some(&duty_anchor(&r.duty)),
+                                &format!("**{}**", r.cite.display)
+                            ),
                             esc(&words::sentence(r))
                         );
                         if *unique {
@@ -319,7 +324,12 @@ fn compare(site: &Site, names: &Names, lang: Lang) -> String {
                     .map(|p| {
                         format!(
                             "{}: {}",
-                            link_instrument(names, &p.instrument, Some(&p.cite.anchor), &format!("{} {}", p.instrument, p.cite.display)),
+                            link_instrument(
+                                names,
+                                &p.instrument,
+                                Some(&p.cite.anchor),
+                                &format!("{} {}", p.instrument, p.cite.display)
+                            ),
                             esc(&words::penalty_plain(p))
                         )
                     })
@@ -373,7 +383,13 @@ fn case(c: &CaseDoc, base: &str, has_svg: bool, names: &Names, lang: Lang) -> St
     if has_svg {
         let _ = writeln!(s, "![{}: {}]({base}.timeline.svg)\n", t(lang, Key::Timeline), esc(&c.id));
     }
-    let _ = writeln!(s, "## {}\n\n| # | {} | {} | Time |\n|---:|---|---|---|", t(lang, Key::Events), t(lang, Key::Events), t(lang, Key::Actor));
+    let _ = writeln!(
+        s,
+        "## {}\n\n| # | {} | {} | Time |\n|---:|---|---|---|",
+        t(lang, Key::Events),
+        t(lang, Key::Events),
+        t(lang, Key::Actor)
+    );
     for e in &c.events {
         let _ = writeln!(s, "| {} | {} | {} | {} |", e.index, code(&e.kind), esc(&e.actor), e.at);
     }

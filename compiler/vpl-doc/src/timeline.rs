@@ -228,7 +228,8 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
                 }
             }
             let label = format!("{} {} · {}", f.cite.display, f.duty, f.actor);
-            let label = if label.chars().count() > 52 { format!("{}…", label.chars().take(51).collect::<String>()) } else { label };
+            let label =
+                if label.chars().count() > 52 { format!("{}…", label.chars().take(51).collect::<String>()) } else { label };
             body.push(html! {
                 g class={ "lane st-" (status) } {
                     title {

@@ -3,7 +3,9 @@
 
 use crate::labels::{t, Key, Lang};
 use std::collections::BTreeMap;
-use vpl_core::table::model::{Actor, CmpOp, Cond, DecisionTable, Deadline, EventPattern, Modality, Operand, Period, Row, Status, Value};
+use vpl_core::table::model::{
+    Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Row, Status, Value,
+};
 use vpl_core::table::render::{cond_words, deadline_words, gerund, penalty_words, verb_phrase};
 
 /// A table period as the time engine's period.
@@ -122,7 +124,9 @@ fn filter_words(c: &Cond) -> String {
     let mut other = Vec::new();
     for p in &parts {
         match p {
-            Cond::Compare { cmp: CmpOp::Eq, left: Operand::Field { name }, right } if name == "to" => dest.push(operand_plain(right)),
+            Cond::Compare { cmp: CmpOp::Eq, left: Operand::Field { name }, right } if name == "to" => {
+                dest.push(operand_plain(right))
+            }
             Cond::In { left: Operand::Field { name }, set } if name == "to" => dest.push(
                 set.iter()
                     .map(|v| match v {
@@ -397,6 +401,10 @@ pub fn paragraphs(doc: &[String]) -> Vec<String> {
     let mut cur = String::new();
     for line in doc {
         let line = line.trim();
+        // A list item ("- ...") starts a paragraph of its own.
+        if line.starts_with("- ") && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
         if line.is_empty() {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));

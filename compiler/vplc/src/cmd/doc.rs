@@ -22,8 +22,11 @@ pub struct Options {
 }
 
 pub fn doc(rep: &mut Reporter, policies: &[String], o: &Options) -> u8 {
-    if o.diff.len() % 2 != 0 {
-        rep.tool_error(ToolError::BadArgument { what: "--diff".into(), why: "give two policies after each --diff: OLD NEW".into() });
+    if !o.diff.len().is_multiple_of(2) {
+        rep.tool_error(ToolError::BadArgument {
+            what: "--diff".into(),
+            why: "give two policies after each --diff: OLD NEW".into(),
+        });
         return BAD_INPUT;
     }
     if o.out.is_file() {
@@ -56,7 +59,8 @@ pub fn doc(rep: &mut Reporter, policies: &[String], o: &Options) -> u8 {
         for file in case_files(rep, &o.cases) {
             all_ok &= for_each_case(rep, &file, &vocab, LoadOptions::default(), false, |_, case| {
                 let as_of = forced.or(case.as_of).unwrap_or(now);
-                let reports = refs.iter().map(|c| vpl_eval::check_case_with(c, &case, &as_of, vpl_eval::Options::default())).collect();
+                let reports =
+                    refs.iter().map(|c| vpl_eval::check_case_with(c, &case, &as_of, vpl_eval::Options::default())).collect();
                 site.cases.push(vpl_doc::CaseDoc::new(&case, &refs, reports));
             });
         }
