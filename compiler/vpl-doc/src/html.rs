@@ -223,7 +223,7 @@ fn index(site: &Site, ctx: &Ctx<'_>) -> Markup {
                 h2 id="amendments" { (t(lang, Key::Amendments)) }
                 ul {
                     @for (a, base) in site.amendments.iter().zip(&ctx.names.amendments) {
-                        li { a href=(ctx.href(base)) { code { (a.old.instrument.id) } " → " code { (a.new.instrument.id) } } " — " (a.diff.changes.len()) " " (t(lang, Key::Change)) }
+                        li { a href=(ctx.href(base)) { code { (a.old.instrument.id) } " → " code { (a.new.instrument.id) } } " — " (crate::labels::change_count(lang, a.diff.changes.len())) }
                     }
                 }
             }
@@ -565,7 +565,7 @@ fn case(c: &CaseDoc, base: &str, ctx: &Ctx<'_>) -> Markup {
         section aria-labelledby="events-h" {
             h2 id="events-h" { (t(lang, Key::Events)) }
             table class="events" {
-                thead { tr { th scope="col" { "#" } th scope="col" { (t(lang, Key::Events)) } th scope="col" { (t(lang, Key::Actor)) } th scope="col" { "Time" } } }
+                thead { tr { th scope="col" { "#" } th scope="col" { (crate::labels::event_header(lang)) } th scope="col" { (t(lang, Key::Actor)) } th scope="col" { "Time" } } }
                 tbody { @for e in &c.events { tr { th scope="row" { (e.index) } td { code { (e.kind) } } td { (e.actor) } td { time { (e.at) } } } } }
             }
         }
@@ -604,7 +604,8 @@ fn case(c: &CaseDoc, base: &str, ctx: &Ctx<'_>) -> Markup {
                                                 Some(h) => a href=(h) { code { (f.duty) } },
                                                 None => code { (f.duty) }
                                             }
-                                            br; span class="summary" { (f.summary) }
+                                            @let k = c.counted.get(ri).and_then(|v| v.get(fi));
+                                            br; span class="summary" { (k.and_then(|k| k.sentence.clone()).unwrap_or_else(|| f.summary.clone())) }
                                         }
                                         td { (f.actor) }
                                         td { span class={ "status st-" (f.status.as_str()) } { (f.status.as_str().replace('_', " ")) } }

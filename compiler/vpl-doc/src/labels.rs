@@ -262,3 +262,20 @@ pub fn duty_count(lang: Lang, n: usize) -> String {
         (Lang::Zh, n) => format!("{n} 项义务"),
     }
 }
+
+/// "55 changes" / "55 处变化".
+pub fn change_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 change".into(),
+        (Lang::En, n) => format!("{n} changes"),
+        (Lang::Zh, n) => format!("{n} 处变化"),
+    }
+}
+
+/// The column header of an event's type.
+pub fn event_header(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Event",
+        Lang::Zh => "事件",
+    }
+}

@@ -76,6 +76,8 @@ pub struct Counted {
     pub last_day: Option<NaiveDate>,
     /// The rest days that pushed the end of the period back.
     pub extended_over: Vec<NaiveDate>,
+    /// The duty as a plain sentence, from the instrument's row.
+    pub sentence: Option<String>,
 }
 
 /// A case and what each instrument says about it.
@@ -133,6 +135,7 @@ impl CaseDoc {
                     nominal_last_day: None,
                     last_day: f.last_day.as_deref().and_then(|d| d.parse().ok()),
                     extended_over: Vec::new(),
+                    sentence: c.and_then(|c| c.table.rows.iter().find(|row| row.id == f.row)).map(words::sentence),
                 };
                 if let (Some(c), Some(trigger)) = (c, f.trigger_at.as_deref()) {
                     let row = c.table.rows.iter().find(|row| row.id == f.row);

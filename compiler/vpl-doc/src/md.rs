@@ -96,7 +96,13 @@ fn index(site: &Site, names: &Names, lang: Lang) -> String {
     if !site.amendments.is_empty() {
         let _ = writeln!(s, "\n## {}\n", t(lang, Key::Amendments));
         for (a, base) in site.amendments.iter().zip(&names.amendments) {
-            let _ = writeln!(s, "- [{} → {}]({base}.md) ({})", a.old.instrument.id, a.new.instrument.id, a.diff.changes.len());
+            let _ = writeln!(
+                s,
+                "- [{} → {}]({base}.md) — {}",
+                a.old.instrument.id,
+                a.new.instrument.id,
+                crate::labels::change_count(lang, a.diff.changes.len())
+            );
         }
     }
     if !site.cases.is_empty() {
@@ -387,7 +393,7 @@ fn case(c: &CaseDoc, base: &str, has_svg: bool, names: &Names, lang: Lang) -> St
         s,
         "## {}\n\n| # | {} | {} | Time |\n|---:|---|---|---|",
         t(lang, Key::Events),
-        t(lang, Key::Events),
+        crate::labels::event_header(lang),
         t(lang, Key::Actor)
     );
     for e in &c.events {
@@ -419,7 +425,9 @@ fn case(c: &CaseDoc, base: &str, has_svg: bool, names: &Names, lang: Lang) -> St
             t(lang, Key::Penalty)
         );
         for (fi, f) in r.findings.iter().enumerate() {
-            let ext = c.counted.get(ri).and_then(|v| v.get(fi)).map(|k| k.extended_over.clone()).unwrap_or_default();
+            let k = c.counted.get(ri).and_then(|v| v.get(fi));
+            let ext = k.map(|k| k.extended_over.clone()).unwrap_or_default();
+            let sentence = k.and_then(|k| k.sentence.clone()).unwrap_or_else(|| f.summary.clone());
             let mut due = f.due.clone().unwrap_or_else(|| "—".into());
             if !ext.is_empty() {
                 let days: Vec<String> = ext.iter().map(|d| d.to_string()).collect();
@@ -431,7 +439,7 @@ fn case(c: &CaseDoc, base: &str, has_svg: bool, names: &Names, lang: Lang) -> St
                 "| {} | {} {} | {} | **{}** | {} | {} | {} | {} | {} |",
                 link_instrument(names, &r.instrument, Some(&f.cite.anchor), &f.cite.display),
                 link_instrument(names, &r.instrument, Some(&duty_anchor(&f.duty)), &code(&f.duty)),
-                esc(&f.summary),
+                esc(&sentence),
                 esc(&f.actor),
                 f.status.as_str(),
                 f.trigger_at.as_deref().unwrap_or("—"),
