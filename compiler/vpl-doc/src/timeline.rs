@@ -142,6 +142,15 @@ fn scale(doc: &CaseDoc) -> Option<Scale> {
     Some(Scale { first, offset, days, total, gaps })
 }
 
+/// At most `max` characters, with an ellipsis when cut (the full text is in the lane's `<title>`).
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!("{}…", s.chars().take(max.saturating_sub(1)).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
 fn n(v: f64) -> String {
     format!("{v:.1}")
 }
@@ -169,7 +178,14 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
     let chart_w = WIDTH - LABEL - STATUS;
     let full: Vec<NaiveDate> = sc.first.iter_days().take(sc.days.len()).filter(|d| sc.day_width(*d).is_some()).collect();
     let step = ((40.0 / sc.unit()).ceil() as usize).max(1);
-    let ticks: Vec<NaiveDate> = full.iter().copied().step_by(step).collect();
+    // A tick label never sits on a gap's "≈Nd" label.
+    let gap_centres: Vec<f64> = sc.gaps.iter().filter_map(|(d, _)| sc.day_x(*d)).map(|x| x + sc.unit() / 2.0).collect();
+    let ticks: Vec<NaiveDate> = full
+        .iter()
+        .copied()
+        .step_by(step)
+        .filter(|d| sc.day_x(*d).is_some_and(|x| gap_centres.iter().all(|g| (x + 16.0 - g).abs() > 36.0)))
+        .collect();
     let title_id = format!("tl-title-{}", crate::slug(&doc.id));
     let desc_id = format!("tl-desc-{}", crate::slug(&doc.id));
     let desc = format!(
@@ -193,7 +209,7 @@ pub fn svg(doc: &CaseDoc, lang: Lang, standalone: bool) -> Option<Markup> {
         body.push(html! {
             g class="event" {
                 title { "#" (e.index) " " (e.kind) " — " (e.actor) " — " (e.at) }
-                text x="8" y=(n(y + 15.0)) { "#" (e.index) " " (e.kind) " · " (e.actor) }
+                text x="8" y=(n(y + 15.0)) { (clip(&format!("#{} {} · {}", e.index, e.kind, e.actor), 36)) }
                 text x=(n(LABEL - 8.0)) y=(n(y + 15.0)) text-anchor="end" class="when" { (when) }
                 line x1=(n(LABEL)) x2=(n(x)) y1=(n(y + 11.0)) y2=(n(y + 11.0)) class="guide" {}
                 circle cx=(n(x)) cy=(n(y + 11.0)) r="5" class="event-dot" {}
