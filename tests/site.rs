@@ -300,3 +300,53 @@ fn bad_input_exits_2() {
     // Nothing was written for bad input.
     assert!(!dir.path().join("index.html").exists());
 }
+
+/// Markdown targets `[text](file.md#anchor)` and the `<a id="…">` anchors of each file.
+fn md_links_and_ids(text: &str) -> (Vec<String>, BTreeSet<String>) {
+    let mut links = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("](") {
+        let after = &rest[i + 2..];
+        let end = after.find(')').unwrap_or(after.len());
+        links.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    let mut ids = BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("<a id=\"") {
+        let after = &rest[i + 7..];
+        let end = after.find('"').unwrap();
+        assert!(ids.insert(after[..end].to_string()), "duplicate anchor {}", &after[..end]);
+        rest = &after[end..];
+    }
+    (links, ids)
+}
+
+#[test]
+fn markdown_links_resolve() {
+    let dir = generate("md", "en");
+    let mut pages = BTreeMap::new();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            pages.insert(name.clone(), md_links_and_ids(&read(dir.path(), &name)));
+        }
+    }
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (name, (links, _)) in &pages {
+        for href in links {
+            let (file, frag) = href.split_once('#').map_or((href.as_str(), None), |(f, a)| (f, Some(a)));
+            checked += 1;
+            if !dir.path().join(file).is_file() {
+                broken.push(format!("{name}: {href}: no file"));
+            } else if let Some(frag) = frag {
+                if !pages.get(file).is_some_and(|(_, ids)| ids.contains(frag)) {
+                    broken.push(format!("{name}: {href}: no anchor"));
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} links");
+    assert!(broken.is_empty(), "broken Markdown links:\n{}", broken.join("\n"));
+}
