@@ -350,3 +350,54 @@ fn markdown_links_resolve() {
     assert!(checked > 300, "only {checked} links");
     assert!(broken.is_empty(), "broken Markdown links:\n{}", broken.join("\n"));
 }
+
+/// Text from a policy is escaped wherever it lands: titles, article text,
+/// doc comments. Nothing a policy says can become markup.
+#[test]
+fn policy_text_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("evil.vpl");
+    std::fs::write(
+        &policy,
+        r#"/// A note with <img src=x onerror=alert(1)> & "quotes".
+instrument acme/evil {
+    title en "ACME <script>alert(1)</script> policy"
+    status in_force issued 2024-01-15 effective 2024-02-01
+    calendar cn
+}
+
+/// Reading: <b>bold?</b>
+article 2 {
+    en "The team shall report it <i>now</i> & within 2 days."
+}
+
+duty report {
+    cite art 2
+    product_provider must reported where to == miit_platform
+    within 2 days after aware
+}
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    let code = vplc::run_args(["vplc", "doc", &policy.display().to_string(), "--out", &out.display().to_string()]);
+    assert_eq!(code, 0);
+    let page = read(&out, "evil.html");
+    for raw in ["<script>", "<img", "<b>bold", "<i>now"] {
+        assert!(!page.contains(raw), "unescaped {raw} in evil.html");
+    }
+    for escaped in
+        ["&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt; &amp;", "&lt;i&gt;now&lt;/i&gt; &amp;"]
+    {
+        assert!(page.contains(escaped), "{escaped} missing from evil.html");
+    }
+    let p = parse(&page, "evil.html");
+    assert!(p.ids.contains("art-2") && p.ids.contains("duty-report"));
+    // Markdown escapes too.
+    let md_out = dir.path().join("md");
+    let code =
+        vplc::run_args(["vplc", "doc", &policy.display().to_string(), "--out", &md_out.display().to_string(), "--format", "md"]);
+    assert_eq!(code, 0);
+    let md = read(&md_out, "evil.md");
+    assert!(!md.contains("<script>") && !md.contains("<i>now") && md.contains("&lt;i&gt;now"), "{md}");
+}

@@ -277,3 +277,75 @@ pub fn slug(s: &str) -> String {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(src: &str) -> DecisionTable {
+        let c = vpl_core::compile("<test>", src, &|_, _| None);
+        c.table.unwrap_or_else(|| panic!("{:?}", c.diagnostics))
+    }
+
+    const POLICY: &str = r#"
+instrument acme/psirt-policy {
+    title en "ACME policy"
+    status in_force issued 2024-01-15 effective 2024-02-01
+    calendar cn
+}
+
+article 2 {
+    en "The team shall report it to MIIT's platform within 2 days."
+}
+
+duty report {
+    cite art 2
+    product_provider must reported where to == miit_platform and includes_product
+    within 2 days after aware
+}
+"#;
+
+    #[test]
+    fn duty_sentence_reads_as_english() {
+        let t = table(POLICY);
+        let row = t.rows.first().unwrap_or_else(|| panic!("no row"));
+        assert_eq!(
+            words::sentence(row),
+            "Within 2 days after becoming aware of the vulnerability, a product provider must report the vulnerability \
+             to MIIT's vulnerability platform, including the product."
+        );
+    }
+
+    #[test]
+    fn pages_are_ordered_and_named_stably() {
+        let t = table(POLICY);
+        let site = Site { tables: vec![t.clone(), t], ..Default::default() };
+        let pages = render(&site, Options { format: Format::Html, lang: Lang::En });
+        let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "style.css",
+                "index.html",
+                "psirt-policy.html",
+                "compare.html",
+                "index.zh.html",
+                "psirt-policy.zh.html",
+                "compare.zh.html"
+            ]
+        );
+        let md = render(&site, Options { format: Format::Markdown, lang: Lang::Zh });
+        let paths: Vec<&str> = md.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["index.md", "psirt-policy.md", "compare.md"]);
+        assert!(md.iter().any(|p| p.contents.contains("第2条")));
+    }
+
+    #[test]
+    fn slugs_and_paragraphs() {
+        assert_eq!(slug("cn/provisions-2021"), "cn-provisions-2021");
+        assert_eq!(slug("Log4Shell: über!"), "log4shell-ber");
+        assert_eq!(slug("///"), "page");
+        let doc: Vec<String> = ["a", "b", "", "c", "- d", "e"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(words::paragraphs(&doc), ["a b", "c", "- d e"]);
+    }
+}
