@@ -656,10 +656,11 @@ th, td { border: 1px solid var(--line); padding: .4rem .55rem; vertical-align: t
 thead th { background: var(--bg-soft); }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .num { text-align: right; }
+time { white-space: nowrap; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 ul.plain li + li { margin-top: .45rem; }
 .scroll { overflow-x: auto; }
-.badge { display: inline-block; border: 1px solid; border-radius: 3px; padding: 0 .4rem; font-size: .85rem; font-weight: 600; }
+.badge { display: inline-block; white-space: nowrap; border: 1px solid; border-radius: 3px; padding: 0 .4rem; font-size: .85rem; font-weight: 600; }
 .badge.draft { color: #8a4b00; background: #fff3dc; }
 .badge.in-force { color: #145a26; background: #e3f4e6; }
 .badge.no-duty { color: var(--muted); background: var(--bg-soft); }
