@@ -146,6 +146,32 @@ whether or not they differ, as git expects.")]
         #[arg(long, num_args = 1..=7, value_name = "GIT-ARG", conflicts_with_all = ["old", "new"])]
         git_external: Option<Vec<String>>,
     },
+    /// Render policies as a static site for readers: instruments, comparison, amendments, case reports.
+    #[command(after_help = "Writes plain HTML and CSS (readable from file:// without JavaScript) or Markdown into DIR: \
+index, one page per instrument (anchors #art-7, #art-7-1-2, #duty-ID), compare, one page per --diff pair, one per case.\n\n\
+Exit codes: 0 written; 2 bad input or a file could not be written.")]
+    Doc {
+        /// Paths to .vpl files, or bundled instrument ids.
+        #[arg(required = true, value_name = "POLICY")]
+        policies: Vec<String>,
+        /// The directory to write the site into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = DocFormat::Html)]
+        format: DocFormat,
+        /// Add an amendment page: what changed from OLD to NEW (repeatable).
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], action = clap::ArgAction::Append)]
+        diff: Vec<String>,
+        /// Case files (.json, .jsonl) or directories: one report page per case, checked against the POLICYs.
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        cases: Vec<PathBuf>,
+        /// Language of the unsuffixed pages; HTML also gets the other language as NAME.zh.html / NAME.en.html.
+        #[arg(long, value_enum, default_value_t = DocLang::En)]
+        lang: DocLang,
+        /// Judge cases as of this time instead of each case's `as_of`, or now.
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+    },
     /// Print a JSON Schema of one of vplc's JSON formats.
     Schema {
         #[arg(value_enum)]
@@ -158,6 +184,18 @@ pub enum TableFormat {
     Text,
     Json,
     Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    Html,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocLang {
+    En,
+    Zh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 
 pub mod check;
 mod diff;
+pub mod doc;
 mod explain;
 mod fmt;
 pub mod table;
@@ -28,6 +29,9 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Check { args, as_of, format, explain, tz, progress } => {
             check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
+        }
+        Command::Doc { policies, out, format, diff, cases, lang, as_of } => {
+            doc::doc(&mut rep, &policies, &doc::Options { out, format, diff, cases, lang, as_of })
         }
         Command::Test { paths, policies, format, as_of } => test::test(&mut rep, &paths, &policies, format, as_of.as_deref()),
     }
