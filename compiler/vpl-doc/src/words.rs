@@ -201,7 +201,14 @@ fn flatten(c: &Cond, out: &mut Vec<Cond>) {
 
 /// A penalty in words, with identifiers made readable.
 pub fn penalty_plain(p: &vpl_core::table::model::PenaltyInfo) -> String {
-    penalty_words(p).replace('_', " ")
+    let own = vpl_core::table::model::PenaltyInfo { replaces: Vec::new(), ..p.clone() };
+    let mut s = penalty_words(&own).replace('_', " ");
+    if !p.replaces.is_empty() {
+        let from = p.effective.as_deref().map(|d| format!(" from {d}")).unwrap_or_default();
+        // Penalty ids stay as written: they are names, not words.
+        s.push_str(&format!("; for breaches{from}, the later version of {}", p.replaces.join(", ")));
+    }
+    s
 }
 
 /// The deadline rule in words, saying how periods are counted.
