@@ -24,8 +24,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain { code, list } => explain::explain(&mut rep, code.as_deref(), list),
         Command::Schema { which } => explain::schema(which),
         Command::Diff { old, new, format } => diff::diff(&mut rep, &old, &new, format),
-        Command::Check { args, as_of, format, explain, tz, progress } => {
-            check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
+        Command::Check { args, as_of, format, explain, tz, progress, jobs } => {
+            let jobs = jobs.map(usize::from);
+            check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress, jobs })
         }
         Command::Test { paths, policies, format, as_of } => test::test(&mut rep, &paths, &policies, format, as_of.as_deref()),
     }
