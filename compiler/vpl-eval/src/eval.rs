@@ -555,7 +555,12 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                 return;
             };
             let Some(tp) = period(p) else { return };
-            let dl = match vpl_time::deadline(&c.calendar, &trigger.at, tp) {
+            let dl = if why.on {
+                vpl_time::deadline(&c.calendar, &trigger.at, tp)
+            } else {
+                vpl_time::deadline_quiet(&c.calendar, &trigger.at, tp)
+            };
+            let dl = match dl {
                 Ok(d) => d,
                 Err(e) => {
                     f.note = Some(format!("the deadline cannot be computed: {e}"));
