@@ -664,12 +664,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             };
             f.due = Some(c.show(&l.at));
             // The same act, or acts on the same day, count as "simultaneous".
-            let same = ctx
-                .case
-                .events
-                .iter()
-                .filter(|e| matches(ctx, &row.action, e))
-                .any(|a| ctx.day(a) == ctx.day(l));
+            let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| ctx.day(a) == ctx.day(l));
             f.status = if same { Status::Met } else { Status::Missed };
         }
         Deadline::ForAtLeast { period: p } => {
@@ -735,7 +730,8 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { c, case: ctx.case, times: ctx.times, days: ctx.days, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
+        let at_act =
+            Ctx { c, case: ctx.case, times: ctx.times, days: ctx.days, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
         let mut excused = None;
         for ex in &row.exceptions {
             match cond(&at_act, ex) {
@@ -769,10 +765,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
     }
     let before_in_force = c.effective.filter(|eff| {
-        ctx.case
-            .events
-            .iter()
-            .any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e) && ctx.day(e) < *eff)
+        ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e) && ctx.day(e) < *eff)
     });
     if let Some(ex) = exempted.first() {
         f.status = Status::Exempt;
@@ -952,7 +945,9 @@ fn operand<'a>(ctx: &Ctx<'a>, o: &'a Operand) -> Result<Option<V<'a>>, String> {
         Operand::Fact { name } => {
             ctx.case.facts.get(name).map(|v| Some(V::of(v))).ok_or_else(|| format!("the case does not give the fact `{name}`"))
         }
-        Operand::Bearer { attr } => Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).map(V::of)),
+        Operand::Bearer { attr } => {
+            Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).map(V::of))
+        }
         Operand::Field { name } => Ok(ctx.event.and_then(|e| e.attrs.get(name)).map(V::of)),
         Operand::Value { value: v } => Ok(value(v)),
     }

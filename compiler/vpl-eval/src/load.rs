@@ -660,7 +660,7 @@ mod fast {
                     Ok(Str(Cow::Owned(v)))
                 }
             }
-            d.deserialize_str(V).map(|Str(s)| Str(s))
+            d.deserialize_str(V)
         }
     }
 
@@ -735,6 +735,7 @@ mod fast {
         Present(T),
     }
 
+    #[allow(clippy::derivable_impls, reason = "a derive would ask `T: Default`")]
     impl<T> Default for Field<T> {
         fn default() -> Self {
             Field::Absent

@@ -110,18 +110,20 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) ->
     let nominal = match months_in(period)? {
         Some(months) => {
             let nominal = add_months_clamped(start_day, months)?;
-            steps.push_if(explain, || if nominal.day() == start_day.day() {
-                format!(
-                    "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
-                    fmt_day(nominal)
-                )
-            } else {
-                format!(
-                    "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
+            steps.push_if(explain, || {
+                if nominal.day() == start_day.day() {
+                    format!(
+                        "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
+                        fmt_day(nominal)
+                    )
+                } else {
+                    format!(
+                        "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
                      is the last day (Civil Code art. 202)",
-                    start_day.day(),
-                    fmt_day(nominal)
-                )
+                        start_day.day(),
+                        fmt_day(nominal)
+                    )
+                }
             });
             nominal
         }

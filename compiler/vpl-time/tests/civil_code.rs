@@ -213,10 +213,19 @@ fn the_same_instant_in_any_offset_gives_the_same_deadline() {
 #[test]
 fn the_quiet_deadline_is_the_deadline_without_its_steps() {
     let cal = cn();
-    let periods: Vec<Period> = [(1, Unit::Day), (15, Unit::Day), (2, Unit::Week), (1, Unit::Month), (1, Unit::Year), (24, Unit::Hour), (5, Unit::WorkingDay), (0, Unit::Day)]
-        .into_iter()
-        .map(|(n, u)| Period::new(n, u))
-        .collect();
+    let periods: Vec<Period> = [
+        (1, Unit::Day),
+        (15, Unit::Day),
+        (2, Unit::Week),
+        (1, Unit::Month),
+        (1, Unit::Year),
+        (24, Unit::Hour),
+        (5, Unit::WorkingDay),
+        (0, Unit::Day),
+    ]
+    .into_iter()
+    .map(|(n, u)| Period::new(n, u))
+    .collect();
     let mut day = chrono::NaiveDate::from_ymd_opt(2018, 12, 25).unwrap();
     while day < chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap() {
         let evening: When = format!("{day}T21:30:00+08:00").parse().unwrap();

@@ -284,7 +284,8 @@ pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
     for file in &files {
         let big = std::fs::metadata(file).map(|m| m.len() > 4 << 20).unwrap_or(false);
         if file.extension().is_some_and(|x| x == "jsonl") {
-            let batch = Batch { compiled: &compiled, vocab: &vocab, load: LoadOptions { tz }, forced_as_of, now, o, style: &style };
+            let batch =
+                Batch { compiled: &compiled, vocab: &vocab, load: LoadOptions { tz }, forced_as_of, now, o, style: &style };
             let mut tally = Tally { cases: &mut n_cases, violations: &mut violations, summary: &mut summary };
             all_ok &= check_batch(rep, file, &batch, jobs, show_progress && big, &mut out, &mut tally);
             continue;
@@ -414,7 +415,8 @@ fn check_chunk(b: &Batch<'_>, chunk: Chunk) -> Checked {
                 let mut h = std::hash::DefaultHasher::new();
                 std::hash::Hash::hash(&case.id, &mut h);
                 let as_of = b.forced_as_of.or(case.as_of).unwrap_or(b.now);
-                let reports: Vec<CaseReport> = b.compiled.iter().map(|c| vpl_eval::check_case_with(c, &case, &as_of, opts)).collect();
+                let reports: Vec<CaseReport> =
+                    b.compiled.iter().map(|c| vpl_eval::check_case_with(c, &case, &as_of, opts)).collect();
                 let mut statuses = [0; Status::ALL.len()];
                 let mut violations = 0;
                 for r in &reports {
