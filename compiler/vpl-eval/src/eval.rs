@@ -26,6 +26,8 @@ pub struct Compiled {
     pub effective: Option<NaiveDate>,
     /// Each row's duty in plain words, made once.
     summaries: Vec<String>,
+    /// The instrument's status in words, for every report.
+    status_words: String,
 }
 
 /// What to compute besides the verdicts.
@@ -66,7 +68,13 @@ impl Compiled {
             InstrumentStatus::InForce { effective, .. } => (false, effective.parse::<NaiveDate>().ok()),
         };
         let summaries = table.rows.iter().map(summary).collect();
-        Ok(Compiled { table, calendar, draft, effective, summaries })
+        let status_words = match &table.instrument.status {
+            InstrumentStatus::Draft { published, .. } => {
+                format!("draft for comment published {published}; not binding, checked as if in force")
+            }
+            InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
+        };
+        Ok(Compiled { table, calendar, draft, effective, summaries, status_words })
     }
 
     fn zone(&self) -> chrono_tz::Tz {
@@ -228,19 +236,12 @@ pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -
             }
         }
     }
-    let i = &c.table.instrument;
-    let status = match &i.status {
-        InstrumentStatus::Draft { published, .. } => {
-            format!("draft for comment published {published}; not binding, checked as if in force")
-        }
-        InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
-    };
     CaseReport {
         case: case.id.clone(),
         title: case.title.clone(),
-        instrument: i.id.clone(),
+        instrument: c.table.instrument.id.clone(),
         draft: c.draft,
-        instrument_status: status,
+        instrument_status: c.status_words.clone(),
         as_of: as_of.to_string(),
         findings,
     }
