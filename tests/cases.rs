@@ -412,3 +412,42 @@ fn vplc_check_exit_codes() {
     assert_eq!(check("tests/cases/invalid/trailing_comma.json"), 2, "a bad file");
     assert_eq!(check("tests/cases/invalid/several_independent_mistakes.json"), 2, "a bad file");
 }
+
+/// The loader's fast path (serde) must read exactly what the spanned loader
+/// reads: every case file of the suites and the examples, with its `expect`
+/// block removed (the fast path leaves those to the spanned loader), and
+/// every line of every batch, gives the same case or fails in both; and every
+/// malformed file gives the spanned loader's diagnostics unchanged.
+#[test]
+fn the_fast_loader_agrees_with_the_spanned_loader() {
+    let (_, vocab) = setup().unwrap();
+    let opts = LoadOptions::default();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for dir in ["tests/cases/valid", "tests/cases/invalid", "examples/cases"] {
+        for path in files_in(dir, &["json", "jsonl"]) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            if name.ends_with(".jsonl") {
+                texts.extend(text.lines().enumerate().map(|(i, l)| (format!("{name}:{}", i + 1), l.to_string())));
+                continue;
+            }
+            if let Ok(serde_json::Value::Object(mut m)) = serde_json::from_str::<serde_json::Value>(&text) {
+                if m.remove("expect").is_some() {
+                    texts.push((format!("{name} without expect"), serde_json::Value::Object(m).to_string()));
+                }
+            }
+            texts.push((name, text));
+        }
+    }
+    let (mut fast_ok, mut failures) = (0, Vec::new());
+    for (name, text) in &texts {
+        let fast = load_case(vpl_core::FileId(0), 0, text, &vocab, opts);
+        let spanned = vpl_eval::load::load_case_spanned(vpl_core::FileId(0), 0, text, &vocab, opts);
+        fast_ok += usize::from(fast.is_ok() && !text.contains("\"expect\""));
+        if format!("{fast:?}") != format!("{spanned:?}") {
+            failures.push(name.clone());
+        }
+    }
+    assert!(failures.is_empty(), "the loaders disagree on: {failures:#?}");
+    assert!(fast_ok >= 40, "only {fast_ok} cases went through the fast path");
+}

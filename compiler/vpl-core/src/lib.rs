@@ -56,7 +56,7 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
     let mut parsed: Vec<(FileId, ast::File, Origin)> = Vec::new();
     for b in bundled::STDLIB {
         let id = sources.add(b.name, b.text);
-        match syntax::parse_file(id, b.text) {
+        match parse_bundled(id, b) {
             Ok(f) => parsed.push((id, f, Origin::Stdlib)),
             Err(es) => diags.0.extend(es),
         }
@@ -122,9 +122,8 @@ fn load_imports(
                 continue;
             }
             let from = sources.get(file).map(|f| f.name.clone()).unwrap_or_default();
-            let found = bundled::policy(&u.target.node)
-                .map(|b| (b.name.to_string(), b.text.to_string()))
-                .or_else(|| resolve(&u.target.node, &from));
+            let bundled_src = bundled::policy(&u.target.node);
+            let found = bundled_src.map(|b| (b.name.to_string(), b.text.to_string())).or_else(|| resolve(&u.target.node, &from));
             let Some((name, text)) = found else {
                 let ids = bundled::POLICIES.iter().map(|b| b.id);
                 let mut d = Diagnostic::new(Code::UnknownInstrument, format!("cannot find instrument `{}`", u.target.node))
@@ -138,7 +137,11 @@ fn load_imports(
             };
             loaded.push(u.target.node.clone());
             let id = sources.add(name.clone(), text.clone());
-            match syntax::parse_file(id, &text) {
+            let parsed_file = match bundled_src {
+                Some(b) => parse_bundled(id, b),
+                None => syntax::parse_file(id, &text),
+            };
+            match parsed_file {
                 Ok(f) => {
                     let declared = instrument_id(&f);
                     if declared.as_deref() != Some(u.target.node.as_str()) {
@@ -157,6 +160,25 @@ fn load_imports(
             }
         }
     }
+}
+
+/// Parses a bundled file (a stdlib file or an imported bundled instrument)
+/// once per process and file id: its text never changes, and its syntax tree
+/// depends only on the text and the id its spans carry. Every later compile
+/// that loads it at the same id gets a copy. (Compiling every bundled policy
+/// used to re-parse the stdlib each time, mostly the CN calendar.)
+fn parse_bundled(id: FileId, b: &'static bundled::Bundled) -> Result<ast::File, Vec<Diagnostic>> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<(u32, &'static str), Result<ast::File, Vec<Diagnostic>>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&(id.0, b.name)).cloned()) {
+        return hit;
+    }
+    let result = syntax::parse_file(id, b.text);
+    if let Ok(mut c) = cache.lock() {
+        c.insert((id.0, b.name), result.clone());
+    }
+    result
 }
 
 fn is_main_id(parsed: &[(FileId, ast::File, Origin)], id: &str) -> bool {

@@ -26,6 +26,8 @@ pub struct Compiled {
     pub effective: Option<NaiveDate>,
     /// Each row's duty in plain words, made once.
     summaries: Vec<String>,
+    /// The instrument's status in words, for every report.
+    status_words: String,
 }
 
 /// What to compute besides the verdicts.
@@ -66,7 +68,13 @@ impl Compiled {
             InstrumentStatus::InForce { effective, .. } => (false, effective.parse::<NaiveDate>().ok()),
         };
         let summaries = table.rows.iter().map(summary).collect();
-        Ok(Compiled { table, calendar, draft, effective, summaries })
+        let status_words = match &table.instrument.status {
+            InstrumentStatus::Draft { published, .. } => {
+                format!("draft for comment published {published}; not binding, checked as if in force")
+            }
+            InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
+        };
+        Ok(Compiled { table, calendar, draft, effective, summaries, status_words })
     }
 
     fn zone(&self) -> chrono_tz::Tz {
@@ -84,29 +92,11 @@ impl Compiled {
         }
     }
 
-    /// Whether `a` came before `b`, when a whole day may hide the time.
-    fn order(&self, a: &When, b: &When) -> Order {
-        use std::cmp::Ordering::*;
-        match (a, b) {
-            (When::At(x), When::At(y)) => match x.cmp(y) {
-                Less => Order::Before,
-                Equal => Order::Same,
-                Greater => Order::After,
-            },
-            _ => match a.day_in(self.zone()).cmp(&b.day_in(self.zone())) {
-                Less => Order::Before,
-                Greater => Order::After,
-                Equal if a.is_whole_day() && b.is_whole_day() => Order::Same,
-                Equal => Order::Unclear,
-            },
-        }
-    }
-
     /// A case time shown in the calendar's zone (whole days as they are).
     fn show(&self, w: &When) -> String {
         match w {
             When::At(t) => show_instant(&t.with_timezone(&self.zone()).fixed_offset()),
-            When::Day(d) => d.to_string(),
+            When::Day(d) => show_day(*d),
         }
     }
 
@@ -146,6 +136,29 @@ impl Ctx<'_> {
     fn time(&self, e: &Event) -> DateTime<FixedOffset> {
         e.index.checked_sub(1).and_then(|i| self.times.get(i)).copied().unwrap_or_else(|| self.c.instant(&e.at))
     }
+
+    /// An event's day in the calendar's zone, from the per-case cache.
+    fn day(&self, e: &Event) -> NaiveDate {
+        e.index.checked_sub(1).and_then(|i| self.days.get(i)).copied().unwrap_or_else(|| e.at.day_in(self.c.zone()))
+    }
+
+    /// [`Compiled::order`] of two events, from the per-case caches.
+    fn order(&self, a: &Event, b: &Event) -> Order {
+        use std::cmp::Ordering::*;
+        match (&a.at, &b.at) {
+            (When::At(x), When::At(y)) => match x.cmp(y) {
+                Less => Order::Before,
+                Equal => Order::Same,
+                Greater => Order::After,
+            },
+            _ => match self.day(a).cmp(&self.day(b)) {
+                Less => Order::Before,
+                Greater => Order::After,
+                Equal if a.at.is_whole_day() && b.at.is_whole_day() => Order::Same,
+                Equal => Order::Unclear,
+            },
+        }
+    }
 }
 
 impl Truth {
@@ -169,6 +182,8 @@ struct Ctx<'a> {
     c: &'a Compiled,
     /// Each event's instant in the calendar's zone, in `case.events` order.
     times: &'a [DateTime<FixedOffset>],
+    /// Each event's day in the calendar's zone, in `case.events` order.
+    days: &'a [NaiveDate],
     case: &'a Case,
     bearer: Option<usize>,
     event: Option<&'a Event>,
@@ -209,37 +224,80 @@ pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
 pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -> CaseReport {
     let as_of_i = c.as_of_instant(as_of);
     let times: Vec<DateTime<FixedOffset>> = case.events.iter().map(|e| c.instant(&e.at)).collect();
+    let days: Vec<NaiveDate> = case.events.iter().map(|e| e.at.day_in(c.zone())).collect();
     let mut findings = Vec::new();
     for (ri, row) in c.table.rows.iter().enumerate() {
         for (ai, actor) in case.actors.iter().enumerate() {
             if !actor.has_role(&row.bearer) {
                 continue;
             }
-            if let Some(f) = check_row(c, case, &times, ri, row, ai, as_of_i, opts) {
+            if let Some(f) = check_row(c, case, (&times, &days), ri, row, ai, as_of_i, opts) {
                 findings.push(f);
             }
         }
     }
-    let i = &c.table.instrument;
-    let status = match &i.status {
-        InstrumentStatus::Draft { published, .. } => {
-            format!("draft for comment published {published}; not binding, checked as if in force")
-        }
-        InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
-    };
     CaseReport {
         case: case.id.clone(),
         title: case.title.clone(),
-        instrument: i.id.clone(),
+        instrument: c.table.instrument.id.clone(),
         draft: c.draft,
-        instrument_status: status,
+        instrument_status: c.status_words.clone(),
         as_of: as_of.to_string(),
         findings,
     }
 }
 
+/// RFC 3339 with the seconds always shown and fractions only when there are
+/// any: what `to_rfc3339_opts(AutoSi, false)` writes, without going through
+/// the formatting machinery for the common case.
 fn show_instant(t: &DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    use chrono::{Datelike, Timelike};
+    let off = t.offset().local_minus_utc();
+    let (y, nanos) = (t.year(), t.nanosecond());
+    if !(0..=9999).contains(&y) || nanos != 0 || off % 60 != 0 {
+        return t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false);
+    }
+    let mut s = String::with_capacity(25);
+    push_date(&mut s, y, t.month(), t.day());
+    s.push('T');
+    push2(&mut s, t.hour());
+    s.push(':');
+    push2(&mut s, t.minute());
+    s.push(':');
+    push2(&mut s, t.second());
+    s.push(if off < 0 { '-' } else { '+' });
+    let m = off.unsigned_abs() / 60;
+    push2(&mut s, m / 60);
+    s.push(':');
+    push2(&mut s, m % 60);
+    s
+}
+
+/// A date as `YYYY-MM-DD`, as `NaiveDate`'s `Display` writes it.
+fn show_day(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let mut s = String::with_capacity(10);
+    push_date(&mut s, y, d.month(), d.day());
+    s
+}
+
+fn push_date(s: &mut String, y: i32, m: u32, d: u32) {
+    let y = y.unsigned_abs();
+    push2(s, y / 100);
+    push2(s, y % 100);
+    s.push('-');
+    push2(s, m);
+    s.push('-');
+    push2(s, d);
+}
+
+fn push2(s: &mut String, n: u32) {
+    s.push(char::from(b'0' + (n / 10 % 10) as u8));
+    s.push(char::from(b'0' + (n % 10) as u8));
 }
 
 fn event_words(c: &Compiled, case: &Case, e: &Event) -> String {
@@ -272,49 +330,26 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
 fn check_row(
     c: &Compiled,
     case: &Case,
-    times: &[DateTime<FixedOffset>],
+    (times, days): (&[DateTime<FixedOffset>], &[NaiveDate]),
     ri: usize,
     row: &Row,
     actor: usize,
     as_of: DateTime<FixedOffset>,
     opts: Options,
 ) -> Option<Finding> {
-    let ctx = Ctx { c, case, times, bearer: Some(actor), event: None, as_of };
-    let mut explanation = Why { on: opts.explain, steps: Vec::new() };
-    let actor_id = case.actors.get(actor).map_or_else(String::new, |a| a.id.clone());
-    let mut f = Finding {
-        duty: row.duty.clone(),
-        row: row.id.clone(),
-        cite: row.cite.clone(),
-        modality: row.modality,
-        actor: actor_id.clone(),
-        status: Status::Undetermined,
-        draft: c.draft,
-        summary: c.summaries.get(ri).cloned().unwrap_or_default(),
-        trigger_at: None,
-        due: None,
-        last_day: None,
-        done_at: None,
-        late_by: None,
-        late_by_seconds: None,
-        elapsed: None,
-        breached_by: None,
-        note: None,
-        penalty: Vec::new(),
-        explanation: Vec::new(),
-    };
-    explanation.push_with(|| format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer)));
-
-    // The trigger: the first qualifying event, if the duty has one.
+    let ctx = Ctx { c, case, times, days, bearer: Some(actor), event: None, as_of };
+    // The trigger: the first qualifying event, if the duty has one. A row
+    // whose trigger has not happened says nothing, so nothing is built for it.
     let trigger = match &row.trigger {
-        Some(p) => {
-            let e = first_event(&ctx, p, None)?;
-            explanation.push_with(|| format!("triggered by {}", event_words(c, case, e)));
-            f.trigger_at = Some(c.show(&e.at));
-            Some(e)
-        }
+        Some(p) => Some(first_event(&ctx, p, None)?),
         None => None,
     };
+    let mut explanation = Why { on: opts.explain, steps: Vec::new() };
+    let actor_id = case.actors.get(actor).map_or("", |a| a.id.as_str());
+    explanation.push_with(|| format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer)));
+    if let Some(e) = trigger {
+        explanation.push_with(|| format!("triggered by {}", event_words(c, case, e)));
+    }
 
     // The condition (one alternative of the duty's `when`): any false
     // literal rules the duty out, even if another is unknown.
@@ -329,6 +364,27 @@ fn check_row(
             }
         }
     }
+    let mut f = Finding {
+        duty: row.duty.clone(),
+        row: row.id.clone(),
+        cite: row.cite.clone(),
+        modality: row.modality,
+        actor: actor_id.to_owned(),
+        status: Status::Undetermined,
+        draft: c.draft,
+        summary: c.summaries.get(ri).cloned().unwrap_or_default(),
+        trigger_at: trigger.map(|e| c.show(&e.at)),
+        due: None,
+        last_day: None,
+        done_at: None,
+        late_by: None,
+        late_by_seconds: None,
+        elapsed: None,
+        breached_by: None,
+        note: None,
+        penalty: Vec::new(),
+        explanation: Vec::new(),
+    };
     if let Some((why, lit)) = unknown {
         f.note = Some(format!("missing data: {why}; a person must establish whether {lit}"));
         f.explanation = explanation.steps;
@@ -336,7 +392,7 @@ fn check_row(
     }
 
     // Instruments in force bind from their effective date.
-    let start = trigger.map(|e| c.instant(&e.at));
+    let start = trigger.map(|e| ctx.time(e));
     if let Some(eff) = c.effective {
         let from = start.unwrap_or(as_of).with_timezone(&c.zone()).date_naive();
         if from < eff {
@@ -393,7 +449,7 @@ fn check_row(
     }
 
     // The act: the first qualifying event (after the trigger, if any).
-    let action = first_event(&ctx, &row.action, trigger.map(|t| &t.at));
+    let action = first_event(&ctx, &row.action, trigger);
     match row.modality {
         Modality::May | Modality::Encouraged => {
             f.status = if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged };
@@ -500,7 +556,12 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                 return;
             };
             let Some(tp) = period(p) else { return };
-            let dl = match vpl_time::deadline(&c.calendar, &trigger.at, tp) {
+            let dl = if why.on {
+                vpl_time::deadline(&c.calendar, &trigger.at, tp)
+            } else {
+                vpl_time::deadline_quiet(&c.calendar, &trigger.at, tp)
+            };
+            let dl = match dl {
                 Ok(d) => d,
                 Err(e) => {
                     f.note = Some(format!("the deadline cannot be computed: {e}"));
@@ -510,7 +571,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             };
             why.extend(dl.steps.iter().cloned());
             f.due = Some(show_instant(&dl.due));
-            f.last_day = dl.last_day.map(|d| d.to_string());
+            f.last_day = dl.last_day.map(show_day);
             judge(c, &dl, &trigger.at, action, f, as_of);
             if let (Some(amb), None) = (&dl.ambiguous, &f.note) {
                 f.note = Some(amb.clone());
@@ -518,11 +579,11 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
         }
         Deadline::OpenTextured { word } => {
             f.status = Status::Undetermined;
-            let Some(start) = trigger.map(|t| c.instant(&t.at)) else {
+            let Some(start) = trigger.map(|t| ctx.time(t)) else {
                 f.note = Some(format!("to be done `{word}`; a person must judge whether it was"));
                 return;
             };
-            let end = action.map_or(as_of, |a| c.instant(&a.at));
+            let end = action.map_or(as_of, |a| ctx.time(a));
             let elapsed = vpl_time::format_duration_human(end - start);
             let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) {
                 "about "
@@ -550,7 +611,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             match (action, limit) {
                 (Some(a), Some(l)) => {
                     f.due = Some(c.show(&l.at));
-                    match c.order(&a.at, &l.at) {
+                    match ctx.order(a, l) {
                         Order::Before => f.status = Status::Met,
                         Order::Unclear => {
                             f.note = Some(format!(
@@ -559,7 +620,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                             ));
                         }
                         Order::Same | Order::After => {
-                            let by = c.instant(&a.at) - c.instant(&l.at);
+                            let by = ctx.time(a) - ctx.time(l);
                             set_late(f, c, &a.at, by, None);
                         }
                     }
@@ -587,7 +648,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                 Ok(dl) => {
                     why.extend(dl.steps.iter().cloned());
                     f.due = Some(show_instant(&dl.due));
-                    f.last_day = dl.last_day.map(|d| d.to_string());
+                    f.last_day = dl.last_day.map(show_day);
                     match action {
                         Some(a) => judge(c, &dl, &l.at, Some(a), f, as_of),
                         None => f.status = Status::Missed,
@@ -604,12 +665,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             };
             f.due = Some(c.show(&l.at));
             // The same act, or acts on the same day, count as "simultaneous".
-            let same = ctx
-                .case
-                .events
-                .iter()
-                .filter(|e| matches(ctx, &row.action, e))
-                .any(|a| a.at.day_in(c.zone()) == l.at.day_in(c.zone()));
+            let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| ctx.day(a) == ctx.day(l));
             f.status = if same { Status::Met } else { Status::Missed };
         }
         Deadline::ForAtLeast { period: p } => {
@@ -646,20 +702,20 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
         _ => None,
     };
-    let in_force = |e: &&Event| c.effective.is_none_or(|eff| e.at.day_in(c.zone()) >= eff);
+    let in_force = |e: &&Event| c.effective.is_none_or(|eff| ctx.day(e) >= eff);
     let mut acts: Vec<&Event> = ctx
         .case
         .events
         .iter()
-        .filter(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
         .filter(in_force)
-        .filter(|e| trigger.is_none_or(|t| matches!(c.order(&e.at, &t.at), Order::After | Order::Same | Order::Unclear)))
+        .filter(|e| trigger.is_none_or(|t| matches!(ctx.order(e, t), Order::After | Order::Same | Order::Unclear)))
         .collect();
-    acts.sort_by_key(|e| c.instant(&e.at));
+    acts.sort_by_key(|e| ctx.time(e));
     let mut exempted = Vec::new();
     for e in acts {
         if let Some(end) = window_end {
-            match c.order(&e.at, &end.at) {
+            match ctx.order(e, end) {
                 Order::Before => {}
                 Order::Unclear => {
                     f.status = Status::Undetermined;
@@ -675,7 +731,8 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { c, case: ctx.case, times: ctx.times, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
+        let at_act =
+            Ctx { c, case: ctx.case, times: ctx.times, days: ctx.days, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
         let mut excused = None;
         for ex in &row.exceptions {
             match cond(&at_act, ex) {
@@ -709,10 +766,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         }
     }
     let before_in_force = c.effective.filter(|eff| {
-        ctx.case
-            .events
-            .iter()
-            .any(|e| c.instant(&e.at) <= ctx.as_of && matches(ctx, &row.action, e) && e.at.day_in(c.zone()) < *eff)
+        ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e) && ctx.day(e) < *eff)
     });
     if let Some(ex) = exempted.first() {
         f.status = Status::Exempt;
@@ -786,12 +840,11 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
 /// The earliest event matching a pattern, at or before `as_of`, and not
 /// before `after` when given (an event on the same day as a whole-day
 /// `after`, or the reverse, counts).
-fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&When>) -> Option<&'a Event> {
-    let c = ctx.c;
+fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&Event>) -> Option<&'a Event> {
     ctx.case
         .events
         .iter()
-        .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| c.order(&e.at, a) != Order::Before))
+        .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| ctx.order(e, a) != Order::Before))
         .filter(|e| matches(ctx, p, e))
         .min_by_key(|e| ctx.time(e))
 }
@@ -811,7 +864,7 @@ fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
     match &p.filter {
         None => true,
         Some(f) => {
-            let inner = Ctx { c: ctx.c, case: ctx.case, times: ctx.times, bearer: ctx.bearer, event: Some(e), as_of: ctx.as_of };
+            let inner = Ctx { event: Some(e), ..*ctx };
             cond(&inner, f) == Truth::Yes
         }
     }
@@ -822,13 +875,13 @@ fn cond(ctx: &Ctx<'_>, c: &Cond) -> Truth {
         Cond::True => Truth::Yes,
         Cond::False => Truth::No,
         Cond::Is { value } => match operand(ctx, value) {
-            Ok(Some(Val::Bool(b))) => Truth::from(b),
+            Ok(Some(V::Bool(b))) => Truth::from(b),
             Ok(_) => Truth::No,
             Err(why) => Truth::Unknown(why),
         },
         Cond::Compare { cmp, left, right } => match (operand(ctx, left), operand(ctx, right)) {
             (Err(w), _) | (_, Err(w)) => Truth::Unknown(w),
-            (Ok(Some(l)), Ok(Some(r))) => Truth::from(compare(*cmp, &l, &r)),
+            (Ok(Some(l)), Ok(Some(r))) => Truth::from(compare(*cmp, l, r)),
             // An absent attribute matches nothing; `!=` against it holds.
             _ => Truth::from(*cmp == CmpOp::Ne),
         },
@@ -838,7 +891,7 @@ fn cond(ctx: &Ctx<'_>, c: &Cond) -> Truth {
             Ok(None) => Truth::No,
         },
         Cond::Happened { event } => {
-            Truth::from(ctx.case.events.iter().any(|e| ctx.c.instant(&e.at) <= ctx.as_of && matches(ctx, event, e)))
+            Truth::from(ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, event, e)))
         }
         Cond::Not { cond: inner } => cond(ctx, inner).not(),
         Cond::All { conds } => {
@@ -866,11 +919,33 @@ fn cond(ctx: &Ctx<'_>, c: &Cond) -> Truth {
     }
 }
 
-fn compare(cmp: CmpOp, l: &Val, r: &Val) -> bool {
+/// A value of a case or of the table, borrowed: comparing never copies text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum V<'a> {
+    Bool(bool),
+    Int(i64),
+    Text(&'a str),
+    Date(NaiveDate),
+    Enum(&'a str),
+}
+
+impl<'a> V<'a> {
+    fn of(v: &'a Val) -> V<'a> {
+        match v {
+            Val::Bool(b) => V::Bool(*b),
+            Val::Int(i) => V::Int(*i),
+            Val::Text(s) => V::Text(s),
+            Val::Date(d) => V::Date(*d),
+            Val::Enum(e) => V::Enum(e),
+        }
+    }
+}
+
+fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
     let ord = match (l, r) {
-        (Val::Int(a), Val::Int(b)) => a.partial_cmp(b),
-        (Val::Date(a), Val::Date(b)) => a.partial_cmp(b),
-        (Val::Text(a), Val::Text(b)) => a.partial_cmp(b),
+        (V::Int(a), V::Int(b)) => a.partial_cmp(&b),
+        (V::Date(a), V::Date(b)) => a.partial_cmp(&b),
+        (V::Text(a), V::Text(b)) => a.partial_cmp(b),
         _ => None,
     };
     match cmp {
@@ -883,25 +958,51 @@ fn compare(cmp: CmpOp, l: &Val, r: &Val) -> bool {
     }
 }
 
-fn value(v: &Value) -> Option<Val> {
+fn value(v: &Value) -> Option<V<'_>> {
     Some(match v {
-        Value::Bool(b) => Val::Bool(*b),
-        Value::Int(i) => Val::Int(*i),
-        Value::Text(s) => Val::Text(s.clone()),
-        Value::Date(d) => Val::Date(d.parse().ok()?),
-        Value::Enum { variant, .. } => Val::Enum(variant.clone()),
+        Value::Bool(b) => V::Bool(*b),
+        Value::Int(i) => V::Int(*i),
+        Value::Text(s) => V::Text(s),
+        Value::Date(d) => V::Date(d.parse().ok()?),
+        Value::Enum { variant, .. } => V::Enum(variant),
         Value::Duration(_) | Value::Money(_) => return None,
     })
 }
 
 /// Ok(None): the attribute is absent. Err: a fact the case does not give.
-fn operand(ctx: &Ctx<'_>, o: &Operand) -> Result<Option<Val>, String> {
+fn operand<'a>(ctx: &Ctx<'a>, o: &'a Operand) -> Result<Option<V<'a>>, String> {
     match o {
         Operand::Fact { name } => {
-            ctx.case.facts.get(name).cloned().map(Some).ok_or_else(|| format!("the case does not give the fact `{name}`"))
+            ctx.case.facts.get(name).map(|v| Some(V::of(v))).ok_or_else(|| format!("the case does not give the fact `{name}`"))
         }
-        Operand::Bearer { attr } => Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).cloned()),
-        Operand::Field { name } => Ok(ctx.event.and_then(|e| e.attrs.get(name)).cloned()),
+        Operand::Bearer { attr } => {
+            Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).map(V::of))
+        }
+        Operand::Field { name } => Ok(ctx.event.and_then(|e| e.attrs.get(name)).map(V::of)),
         Operand::Value { value: v } => Ok(value(v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_time_formatting_matches_chrono() {
+        for s in [
+            "2024-10-09T10:00:00+08:00",
+            "2024-10-09T23:59:59-05:30",
+            "2024-01-01T00:00:00+00:00",
+            "0999-02-03T04:05:06+14:00",
+            "2024-10-09T10:00:00.5+08:00",
+            "2024-10-09T10:00:00.123456789+08:00",
+        ] {
+            let t = DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| unreachable!("{s}: {e}"));
+            assert_eq!(show_instant(&t), t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false), "{s}");
+        }
+        for s in ["2024-02-29", "0001-01-01", "9999-12-31", "2021-11-24"] {
+            let d: NaiveDate = s.parse().unwrap_or_else(|e| unreachable!("{s}: {e}"));
+            assert_eq!(show_day(d), d.to_string());
+        }
     }
 }

@@ -64,6 +64,23 @@ struct Loader<'a> {
 /// Parses and validates one case. `base` is the byte offset of `text` in
 /// the file (for a line of a JSON Lines file), so spans point into the file.
 pub fn load_case(file: FileId, base: usize, text: &str, vocab: &Vocab, opts: LoadOptions) -> Result<Case, Vec<Diagnostic>> {
+    // Well-formed cases take the fast path; a case it does not accept is
+    // read again by the spanned loader below, which says exactly what is wrong.
+    if let Some(case) = fast::load(text, vocab, opts) {
+        return Ok(case);
+    }
+    load_case_spanned(file, base, text, vocab, opts)
+}
+
+/// [`load_case`] without its fast path: every case goes through the tree
+/// with byte ranges. The result is the same, only slower; tests compare them.
+pub fn load_case_spanned(
+    file: FileId,
+    base: usize,
+    text: &str,
+    vocab: &Vocab,
+    opts: LoadOptions,
+) -> Result<Case, Vec<Diagnostic>> {
     let parse_opts = ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
@@ -556,9 +573,26 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// `YYYY-MM-DD` with exactly those digits, when it is a real date: what
+/// `NaiveDate`'s parser reads from such a string, without its generic machinery.
+fn plain_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
 /// Reads a time: RFC 3339 with offset, a date alone (a whole day), or —
 /// with `tz` — a local date-time without offset.
 pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
+    // A whole day, the commonest form after RFC 3339: no other form is this short.
+    if let Some(d) = plain_date(s) {
+        return Ok(When::Day(d));
+    }
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(When::At(t));
     }
@@ -590,4 +624,267 @@ pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
         );
     }
     Err("not a date (YYYY-MM-DD) or a date-time with offset (RFC 3339)".to_string())
+}
+
+/// The fast path of [`load_case`]: serde_json straight into borrowed
+/// structures, then the same checks as the spanned loader. It accepts only
+/// what the spanned loader accepts, and builds the same [`Case`]; anything
+/// else (any error, or an `expect` block, whose spans it cannot give) makes
+/// it answer `None`, and the spanned loader reads the case again to report.
+mod fast {
+    use super::{parse_when, Vocab};
+    use crate::case::{Actor, Case, Event, Val};
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde::Deserialize;
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    /// A JSON string, borrowed from the input when it has no escapes.
+    struct Str<'a>(Cow<'a, str>);
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Str<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
+                    Ok(Str(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
+                    Ok(Str(Cow::Owned(v.to_owned())))
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
+                    Ok(Str(Cow::Owned(v)))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    /// A scalar attribute value as JSON gives it.
+    enum Raw<'a> {
+        Bool(bool),
+        Int(i64),
+        Str(Cow<'a, str>),
+    }
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Raw<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("true, false, a whole number or a string")
+                }
+                fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw<'de>, E> {
+                    Ok(Raw::Bool(v))
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw<'de>, E> {
+                    Ok(Raw::Int(v))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw<'de>, E> {
+                    i64::try_from(v).map(Raw::Int).map_err(|_| E::custom("out of range"))
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Raw<'de>, E> {
+                    Ok(Raw::Str(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw<'de>, E> {
+                    Ok(Raw::Str(Cow::Owned(v.to_owned())))
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Raw<'de>, E> {
+                    Ok(Raw::Str(Cow::Owned(v)))
+                }
+            }
+            Ok(match d.deserialize_any(V)? {
+                Raw::Bool(b) => Raw::Bool(b),
+                Raw::Int(i) => Raw::Int(i),
+                Raw::Str(s) => Raw::Str(s),
+            })
+        }
+    }
+
+    /// An object's members in order, repeats kept (to be refused).
+    struct Pairs<'a>(Vec<(Str<'a>, Raw<'a>)>);
+
+    impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Pairs<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Pairs<'de>, A::Error> {
+                    let mut out = Vec::with_capacity(m.size_hint().unwrap_or(4));
+                    while let Some(kv) = m.next_entry()? {
+                        out.push(kv);
+                    }
+                    Ok(Pairs(out))
+                }
+            }
+            d.deserialize_map(V).map(|Pairs(p)| Pairs(p.into_iter().collect()))
+        }
+    }
+
+    /// An optional field: absent is fine, `null` is not (unlike `Option`).
+    enum Field<T> {
+        Absent,
+        Present(T),
+    }
+
+    #[allow(clippy::derivable_impls, reason = "a derive would ask `T: Default`")]
+    impl<T> Default for Field<T> {
+        fn default() -> Self {
+            Field::Absent
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            T::deserialize(d).map(Field::Present)
+        }
+    }
+
+    impl<T> Field<T> {
+        fn get(self) -> Option<T> {
+            match self {
+                Field::Absent => None,
+                Field::Present(t) => Some(t),
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawCase<'a> {
+        #[serde(borrow)]
+        id: Str<'a>,
+        #[serde(default, borrow)]
+        title: Field<Str<'a>>,
+        #[serde(default, borrow)]
+        description: Field<Str<'a>>,
+        #[serde(default, borrow)]
+        sources: Field<Vec<Str<'a>>>,
+        #[serde(default, borrow)]
+        as_of: Field<Str<'a>>,
+        #[serde(default, borrow)]
+        facts: Field<Pairs<'a>>,
+        #[serde(borrow)]
+        actors: Vec<RawActor<'a>>,
+        #[serde(borrow)]
+        events: Vec<RawEvent<'a>>,
+        #[serde(default)]
+        expect: Field<IgnoredAny>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawActor<'a> {
+        #[serde(borrow)]
+        id: Str<'a>,
+        #[serde(default, borrow)]
+        name: Field<Str<'a>>,
+        #[serde(borrow)]
+        roles: Vec<Str<'a>>,
+        #[serde(default, borrow)]
+        attrs: Field<Pairs<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawEvent<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Str<'a>,
+        #[serde(borrow)]
+        actor: Str<'a>,
+        #[serde(borrow)]
+        at: Str<'a>,
+        #[serde(default, borrow)]
+        attrs: Field<Pairs<'a>>,
+        #[serde(default, borrow)]
+        note: Field<Str<'a>>,
+    }
+
+    /// What the spanned loader's `typed` accepts, and nothing else.
+    fn typed(vocab: &Vocab, v: Raw<'_>, ty: &str) -> Option<Val> {
+        match (ty, v) {
+            ("bool", Raw::Bool(b)) => Some(Val::Bool(b)),
+            ("int", Raw::Int(i)) => Some(Val::Int(i)),
+            ("text", Raw::Str(s)) => Some(Val::Text(s.into_owned())),
+            ("date", Raw::Str(s)) => s.parse::<chrono::NaiveDate>().ok().map(Val::Date),
+            (enum_name, Raw::Str(s)) => {
+                let variants = vocab.enums.get(enum_name)?;
+                variants.iter().any(|x| *x == *s).then(|| Val::Enum(s.into_owned()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Attributes against their declarations: each known, well typed, given once.
+    fn attrs(vocab: &Vocab, pairs: Field<Pairs<'_>>, decl: impl Fn(&str) -> Option<String>) -> Option<BTreeMap<String, Val>> {
+        let mut out = BTreeMap::new();
+        for (name, v) in pairs.get().map(|p| p.0).unwrap_or_default() {
+            let ty = decl(&name.0)?;
+            let val = typed(vocab, v, &ty)?;
+            if out.insert(name.0.into_owned(), val).is_some() {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    pub(super) fn load(text: &str, vocab: &Vocab, opts: super::LoadOptions) -> Option<Case> {
+        let raw: RawCase<'_> = serde_json::from_str(text).ok()?;
+        if matches!(raw.expect, Field::Present(_)) {
+            return None;
+        }
+        let _ = (raw.description, raw.sources);
+        let as_of = match raw.as_of.get() {
+            Some(s) => Some(parse_when(&s.0, opts.tz).ok()?),
+            None => None,
+        };
+        let facts = attrs(vocab, raw.facts, |name| vocab.facts.get(name).cloned())?;
+        let mut actors: Vec<Actor> = Vec::with_capacity(raw.actors.len());
+        for a in raw.actors {
+            let _ = a.name;
+            let mut roles = Vec::with_capacity(a.roles.len());
+            for r in a.roles {
+                if !vocab.roles.contains_key(&*r.0) {
+                    return None;
+                }
+                roles.push(r.0.into_owned());
+            }
+            let decl = |name: &str| roles.iter().rev().find_map(|r| vocab.roles.get(r).and_then(|m| m.get(name)).cloned());
+            let attrs = attrs(vocab, a.attrs, decl)?;
+            if actors.iter().any(|x| x.id == *a.id.0) {
+                return None;
+            }
+            actors.push(Actor { id: a.id.0.into_owned(), roles, attrs });
+        }
+        let mut events = Vec::with_capacity(raw.events.len());
+        for (i, e) in raw.events.into_iter().enumerate() {
+            let _ = e.note;
+            let (kind, decl) = vocab.events.get_key_value(&*e.kind.0)?;
+            let actor = actors.iter().position(|x| x.id == *e.actor.0)?;
+            let at = parse_when(&e.at.0, opts.tz).ok()?;
+            let attrs = attrs(vocab, e.attrs, |name| decl.get(name).cloned())?;
+            let allowed = vocab.event_by.get(kind).map(Vec::as_slice).unwrap_or_default();
+            if !allowed.is_empty() && !actors.get(actor).is_some_and(|h| h.roles.iter().any(|r| allowed.contains(r))) {
+                return None;
+            }
+            events.push(Event { kind: kind.clone(), actor, at, attrs, index: i + 1 });
+        }
+        Some(Case {
+            id: raw.id.0.into_owned(),
+            title: raw.title.get().map(|t| t.0.into_owned()),
+            as_of,
+            facts,
+            actors,
+            events,
+            expect: Vec::new(),
+        })
+    }
 }

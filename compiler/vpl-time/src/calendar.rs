@@ -39,6 +39,27 @@ pub struct Calendar {
     rest_days: BTreeSet<NaiveDate>,
     work_days: BTreeSet<NaiveDate>,
     covers: Option<(i32, i32)>,
+    /// The kind of every day of the covered years, precomputed for O(1) lookups (empty when
+    /// `covers` is `None` or spans more than [`MAX_TABLE_YEARS`]; lookups then use the sets).
+    table: DayTable,
+}
+
+/// Calendars covering more years than this keep no day table.
+const MAX_TABLE_YEARS: i32 = 400;
+
+/// [`DayKind`] of each day from `first` on, one byte a day.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct DayTable {
+    /// Days since the Common Era of `kinds[0]`.
+    first: i32,
+    kinds: Vec<DayKind>,
+}
+
+impl DayTable {
+    fn get(&self, d: NaiveDate) -> Option<DayKind> {
+        let i = usize::try_from(d.num_days_from_ce().checked_sub(self.first)?).ok()?;
+        self.kinds.get(i).copied()
+    }
 }
 
 /// What kind of day a date is in a calendar.
@@ -88,8 +109,16 @@ impl Calendar {
         let mut weekend = weekend;
         weekend.sort_by_key(|w| w.num_days_from_monday());
         weekend.dedup();
-        let mut cal =
-            Calendar { name: name.into(), zone, rule, weekend, rest_days: BTreeSet::new(), work_days: BTreeSet::new(), covers };
+        let mut cal = Calendar {
+            name: name.into(),
+            zone,
+            rule,
+            weekend,
+            rest_days: BTreeSet::new(),
+            work_days: BTreeSet::new(),
+            covers,
+            table: DayTable::default(),
+        };
         if let Some((first, last)) = covers {
             if first > last {
                 return Err(TimeError::InvalidCovers { calendar: cal.name, first, last });
@@ -106,6 +135,14 @@ impl Calendar {
             }
             cal.work_days.insert(d);
         }
+        if let Some((first, last)) = covers.filter(|(f, l)| l - f < MAX_TABLE_YEARS) {
+            let start = NaiveDate::from_ymd_opt(first, 1, 1);
+            let end = NaiveDate::from_ymd_opt(last, 12, 31);
+            if let (Some(start), Some(end)) = (start, end) {
+                let kinds = start.iter_days().take_while(|d| *d <= end).map(|d| cal.kind_from_sets(d)).collect();
+                cal.table = DayTable { first: start.num_days_from_ce(), kinds };
+            }
+        }
         Ok(cal)
     }
 
@@ -120,6 +157,7 @@ impl Calendar {
             rest_days: BTreeSet::new(),
             work_days: BTreeSet::new(),
             covers: None,
+            table: DayTable::default(),
         }
     }
 
@@ -155,8 +193,16 @@ impl Calendar {
 
     /// What kind of day `d` is. Errors if `d` is outside the years covered.
     pub fn day_kind(&self, d: NaiveDate) -> Result<DayKind, TimeError> {
+        if let Some(kind) = self.table.get(d) {
+            return Ok(kind);
+        }
         self.check_covered(d)?;
-        Ok(if self.work_days.contains(&d) {
+        Ok(self.kind_from_sets(d))
+    }
+
+    /// What kind of day `d` is, from the lists and the weekly rest days.
+    fn kind_from_sets(&self, d: NaiveDate) -> DayKind {
+        if self.work_days.contains(&d) {
             DayKind::MakeUpWorking
         } else if self.rest_days.contains(&d) {
             DayKind::Holiday
@@ -164,7 +210,7 @@ impl Calendar {
             DayKind::WeeklyRest
         } else {
             DayKind::Working
-        })
+        }
     }
 
     /// Whether `d` is a rest day: a weekly rest day or a listed holiday, and not a make-up
@@ -270,5 +316,35 @@ impl From<Calendar> for CalendarSpec {
             rest: cal.rest_days.into_iter().collect(),
             work: cal.work_days.into_iter().collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_table_says_what_the_lists_say() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap_or_else(|e| unreachable!("{s}: {e}"));
+        let cal = Calendar::new(
+            "t",
+            chrono_tz::Asia::Shanghai,
+            PeriodRule::CivilCodeCn,
+            vec![Weekday::Sat, Weekday::Sun],
+            Some((2020, 2021)),
+            [d("2020-01-01"), d("2021-10-01"), d("2021-12-31")],
+            [d("2021-10-09"), d("2020-01-19")],
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cal.table.kinds.len(), 366 + 365);
+        let mut day = d("2019-12-01");
+        while day < d("2022-02-01") {
+            let expected = cal.check_covered(day).map(|()| cal.kind_from_sets(day));
+            assert_eq!(cal.day_kind(day), expected, "{day}");
+            day = day.succ_opt().unwrap_or_else(|| unreachable!());
+        }
+        assert_eq!(cal.day_kind(d("2021-10-09")), Ok(DayKind::MakeUpWorking));
+        assert_eq!(cal.day_kind(d("2021-10-01")), Ok(DayKind::Holiday));
+        assert_eq!(cal.day_kind(d("2021-10-02")), Ok(DayKind::WeeklyRest));
     }
 }

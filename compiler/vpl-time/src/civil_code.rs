@@ -56,7 +56,16 @@ pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<D
     match period.unit {
         Unit::Hour => hours(cal, start, period),
         Unit::WorkingDay => working_days(cal, start, period),
-        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, period),
+        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, period, true),
+    }
+}
+
+/// [`deadline`] without the `steps` of day, week, month and year periods
+/// (the common case, computed on every check): the same result otherwise.
+pub(crate) fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
+    match period.unit {
+        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, period, false),
+        Unit::Hour | Unit::WorkingDay => deadline(cal, start, period),
     }
 }
 
@@ -90,26 +99,31 @@ fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeE
 }
 
 /// Arts. 201–203 for days, weeks, months and years.
-fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
+fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) -> Result<Deadline, TimeError> {
     let start_day = start.day_in(cal.zone);
     let runs_from = midnight_after(cal.zone, start_day)?;
-    let mut steps = vec![starting_day_step(cal, start, start_day)?];
+    let mut steps = Vec::new();
+    if explain {
+        steps.push(starting_day_step(cal, start, start_day)?);
+    }
 
     let nominal = match months_in(period)? {
         Some(months) => {
             let nominal = add_months_clamped(start_day, months)?;
-            steps.push(if nominal.day() == start_day.day() {
-                format!(
-                    "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
-                    fmt_day(nominal)
-                )
-            } else {
-                format!(
-                    "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
+            steps.push_if(explain, || {
+                if nominal.day() == start_day.day() {
+                    format!(
+                        "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
+                        fmt_day(nominal)
+                    )
+                } else {
+                    format!(
+                        "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
                      is the last day (Civil Code art. 202)",
-                    start_day.day(),
-                    fmt_day(nominal)
-                )
+                        start_day.day(),
+                        fmt_day(nominal)
+                    )
+                }
             });
             nominal
         }
@@ -119,7 +133,7 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
                 _ => u64::from(period.amount),
             };
             let nominal = add_days(start_day, days)?;
-            steps.push(match period.unit {
+            steps.push_if(explain, || match period.unit {
                 Unit::Week => format!("{period}, read as {days} days → nominal last day {}", fmt_day(nominal)),
                 _ => format!("{period} → nominal last day {}", fmt_day(nominal)),
             });
@@ -128,9 +142,11 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
     };
 
     let (last, extended_over) = cal.working_day_from(nominal)?;
-    steps.push(describe_last_day(cal, nominal, last, &extended_over, "Civil Code art. 203 ¶1")?);
+    if explain {
+        steps.push(describe_last_day(cal, nominal, last, &extended_over, "Civil Code art. 203 ¶1")?);
+    }
     let due = midnight_after(cal.zone, last)?;
-    steps.push(end_step(last, &due));
+    steps.push_if(explain, || end_step(last, &due));
     Ok(Deadline {
         rule: RULE,
         period,
@@ -190,4 +206,17 @@ fn end_step(last: NaiveDate, due: &DateTime<FixedOffset>) -> String {
         "the period ends {last} 24:00 → due {} (Civil Code art. 203 ¶2; the business-hours proviso is not applied)",
         fmt_instant(due)
     )
+}
+
+/// Pushing a step only when steps are wanted.
+trait PushIf {
+    fn push_if(&mut self, on: bool, step: impl FnOnce() -> String);
+}
+
+impl PushIf for Vec<String> {
+    fn push_if(&mut self, on: bool, step: impl FnOnce() -> String) {
+        if on {
+            self.push(step());
+        }
+    }
 }

@@ -113,6 +113,20 @@ pub fn deadline_under(rule: PeriodRule, cal: &Calendar, start: &When, period: Pe
     }
 }
 
+/// Like [`deadline`], but [`Deadline::steps`] may be left empty (for day,
+/// week, month and year periods under `civil-code-cn`): for callers that do
+/// not show how the deadline was reached. Every other field, and every error,
+/// is the same.
+pub fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
+    if period.amount == 0 || cal.rule != PeriodRule::CivilCodeCn {
+        return deadline(cal, start, period);
+    }
+    if cal.rule.consults_rest_days(period.unit) {
+        cal.check_covered(start.day_in(cal.zone))?;
+    }
+    civil_code::deadline_quiet(cal, start, period)
+}
+
 // ----- helpers shared by the rules -----
 
 /// `d` plus `n` days.

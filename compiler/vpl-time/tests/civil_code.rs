@@ -206,3 +206,42 @@ fn the_same_instant_in_any_offset_gives_the_same_deadline() {
     );
     let _ = When::Day(day("2021-11-24"));
 }
+
+/// `deadline_quiet` gives what `deadline` gives, without the steps: for every
+/// day of 2019..2026 as a whole-day start and as an evening instant, and each
+/// unit, including starts and ends outside the calendar's data.
+#[test]
+fn the_quiet_deadline_is_the_deadline_without_its_steps() {
+    let cal = cn();
+    let periods: Vec<Period> = [
+        (1, Unit::Day),
+        (15, Unit::Day),
+        (2, Unit::Week),
+        (1, Unit::Month),
+        (1, Unit::Year),
+        (24, Unit::Hour),
+        (5, Unit::WorkingDay),
+        (0, Unit::Day),
+    ]
+    .into_iter()
+    .map(|(n, u)| Period::new(n, u))
+    .collect();
+    let mut day = chrono::NaiveDate::from_ymd_opt(2018, 12, 25).unwrap();
+    while day < chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap() {
+        let evening: When = format!("{day}T21:30:00+08:00").parse().unwrap();
+        for start in [When::Day(day), evening] {
+            for &p in &periods {
+                let full = deadline(&cal, &start, p).map(|mut d| {
+                    d.steps.clear();
+                    d
+                });
+                let quiet = vpl_time::deadline_quiet(&cal, &start, p).map(|mut d| {
+                    d.steps.clear();
+                    d
+                });
+                assert_eq!(quiet, full, "{start} + {p}");
+            }
+        }
+        day = day.succ_opt().unwrap();
+    }
+}

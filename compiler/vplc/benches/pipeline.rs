@@ -22,7 +22,9 @@ fn measure<T>(budget: Duration, mut f: impl FnMut() -> T) -> Duration {
     let start = Instant::now();
     black_box(f());
     let once = start.elapsed().max(Duration::from_nanos(50));
-    let runs = (budget.as_nanos() / once.as_nanos()).clamp(5, 2_000) as usize;
+    // `VPL_BENCH_RUNS=N` fixes the number of runs (for instruction counts under callgrind).
+    let fixed = std::env::var("VPL_BENCH_RUNS").ok().and_then(|r| r.parse().ok());
+    let runs = fixed.unwrap_or((budget.as_nanos() / once.as_nanos()).clamp(5, 2_000) as usize);
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -60,8 +62,24 @@ fn bundled_compile() {
         compile.as_secs_f64() / base.as_secs_f64(),
         if compile <= Duration::from_millis(5) { "bar ≤ 5 ms: met" } else { "bar ≤ 5 ms: NOT met" },
     );
+    // The figure above is for a process that has compiled before: bundled
+    // files are parsed once per process. A fresh process also pays for that
+    // one parse of each stdlib file and bundled instrument, measured here.
+    let parse_once = measure(Duration::from_secs(1), || {
+        for b in vpl_core::bundled::STDLIB.iter().chain(vpl_core::bundled::POLICIES) {
+            black_box(vpl_core::syntax::parse_file(vpl_core::FileId(0), b.text).is_ok());
+        }
+    });
+    let cold = compile + parse_once;
+    line(
+        "  the same in a fresh process (+ parse once)",
+        format!("{:.2} ms", cold.as_secs_f64() * 1e3),
+        "serde_json on as many bytes",
+        cold.as_secs_f64() / base.as_secs_f64(),
+        if cold <= Duration::from_millis(5) { "bar ≤ 5 ms: met" } else { "bar ≤ 5 ms: NOT met" },
+    );
     println!(
-        "  ({} policies; each compile re-parses the stdlib and its imports: {} bytes in all)",
+        "  ({} policies with the stdlib and their imports: {} bytes in all; bundled files are parsed once a process)",
         vpl_core::bundled::POLICIES.len(),
         total
     );
@@ -109,7 +127,7 @@ fn case_json(i: usize) -> String {
     )
 }
 
-fn evaluation() {
+fn evaluation(eval: bool, explain_too: bool, jsonl_too: bool) {
     let b = vpl_core::bundled::policy("cn/provisions-2021").expect("bundled");
     let table = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.expect("compiles");
     let compiled = vpl_eval::Compiled::new(table).unwrap();
@@ -122,41 +140,71 @@ fn evaluation() {
         })
         .collect();
     let as_of = vpl_time::When::Day("2024-12-31".parse().unwrap());
-    let t = measure(Duration::from_secs(2), || {
-        for c in &cases {
-            black_box(vpl_eval::check_case(&compiled, c, &as_of));
+    if eval {
+        let base = measure(Duration::from_secs(1), || {
+            for t in &texts {
+                black_box(serde_json::from_str::<serde_json::Value>(t).unwrap());
+            }
+        }) / texts.len() as u32;
+        let variants = [("evaluate one case (10 events) vs 2021 Provisions", false), ("  the same, with --explain", true)];
+        for (name, explain) in variants.into_iter().filter(|(_, explain)| !explain || explain_too) {
+            let opts = vpl_eval::Options { explain };
+            let t = measure(Duration::from_secs(2), || {
+                for c in &cases {
+                    black_box(vpl_eval::check_case_with(&compiled, c, &as_of, opts));
+                }
+            });
+            let per_case = t / cases.len() as u32;
+            let rate = 1.0 / per_case.as_secs_f64();
+            line(
+                name,
+                format!("{:.0} cases/s", rate),
+                "serde_json parsing that case",
+                per_case.as_secs_f64() / base.as_secs_f64(),
+                if rate >= 1e6 { "bar ≥ 1,000,000/s: met" } else { "bar ≥ 1,000,000/s: NOT met" },
+            );
         }
-    });
-    let per_case = t / cases.len() as u32;
-    let rate = 1.0 / per_case.as_secs_f64();
-    let base = measure(Duration::from_secs(1), || {
-        for t in &texts {
-            black_box(serde_json::from_str::<serde_json::Value>(t).unwrap());
-        }
-    }) / texts.len() as u32;
-    line(
-        "evaluate one case (10 events) vs 2021 Provisions",
-        format!("{:.0} cases/s", rate),
-        "serde_json parsing that case",
-        per_case.as_secs_f64() / base.as_secs_f64(),
-        if rate >= 1e6 { "bar ≥ 1,000,000/s: met" } else { "bar ≥ 1,000,000/s: NOT met" },
-    );
-    // End to end per line: load (parse + validate) and check.
+    }
+    if !jsonl_too {
+        return;
+    }
+    // End to end per line: load (parse + validate), check, and write the
+    // findings as JSON (what `vplc check FILE.jsonl --format json` does).
     let jsonl: String = (0..2_000).map(|i| case_json(i) + "\n").collect();
-    let t = measure(Duration::from_secs(3), || {
-        for line in jsonl.lines() {
-            let c = vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap();
-            black_box(vpl_eval::check_case(&compiled, &c, &as_of));
-        }
-    });
     let base = measure(Duration::from_secs(1), || {
         for line in jsonl.lines() {
             black_box(serde_json::from_str::<serde_json::Value>(line).unwrap());
         }
     });
+    let opts = vpl_eval::Options::default();
+    let t = measure(Duration::from_secs(3), || {
+        for line in jsonl.lines() {
+            let c = vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap();
+            black_box(vpl_eval::check_case_with(&compiled, &c, &as_of, opts));
+        }
+    });
     let speed = mb_per_s(jsonl.len(), t);
     line(
         "JSON Lines: load + check, in process",
+        format!("{speed:.1} MB/s"),
+        "serde_json parsing the same lines",
+        t.as_secs_f64() / base.as_secs_f64(),
+        if speed >= 100.0 { "bar ≥ 100 MB/s: met" } else { "bar ≥ 100 MB/s: NOT met" },
+    );
+    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
+    let t = measure(Duration::from_secs(3), || {
+        out.clear();
+        for line in jsonl.lines() {
+            let c = vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap();
+            let r = vpl_eval::check_case_with(&compiled, &c, &as_of, opts);
+            serde_json::to_writer(&mut out, &r).unwrap();
+            out.push(b'\n');
+        }
+        out.len()
+    });
+    let speed = mb_per_s(jsonl.len(), t);
+    line(
+        "  the same, writing the findings as JSON",
         format!("{speed:.1} MB/s"),
         "serde_json parsing the same lines",
         t.as_secs_f64() / base.as_secs_f64(),
@@ -170,8 +218,18 @@ fn main() {
         println!("pipeline benchmarks: run with `cargo bench -p vplc --bench pipeline`");
         return;
     }
+    // `cargo bench -p vplc --bench pipeline -- eval` runs only the benchmarks whose name
+    // contains one of the words given (compile, large, eval, explain, jsonl).
+    let words: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let on = |name: &str| words.is_empty() || words.iter().any(|w| name.contains(w.as_str()));
     println!("{:<44} {:>16}   {:>8} {:<34} bar", "benchmark", "figure", "ratio", "baseline (same run)");
-    bundled_compile();
-    large_compile();
-    evaluation();
+    if on("compile-bundled") {
+        bundled_compile();
+    }
+    if on("compile-large") {
+        large_compile();
+    }
+    if on("eval") || on("explain") || on("jsonl") {
+        evaluation(on("eval") || on("explain"), on("explain"), on("jsonl"));
+    }
 }

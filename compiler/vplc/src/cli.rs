@@ -106,6 +106,9 @@ Exit codes: 0 nothing late, missed or breached; 1 something is; 2 bad input.")]
         /// Show a progress bar for large batches (default: only on a terminal).
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         progress: ColorWhen,
+        /// Threads checking the lines of a .jsonl batch (default: the available cores); output order does not change.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Run case files that carry `expect`, and report expectations that fail.
     Test {

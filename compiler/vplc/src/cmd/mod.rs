@@ -27,8 +27,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Diff { old, new, format, cases, as_of, git_external } => {
             diff::run(&mut rep, &diff::Options { old, new, format, cases, as_of, git_external })
         }
-        Command::Check { args, as_of, format, explain, tz, progress } => {
-            check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress })
+        Command::Check { args, as_of, format, explain, tz, progress, jobs } => {
+            let jobs = jobs.map(usize::from);
+            check::check(&mut rep, &args, &check::Options { as_of, format, explain, tz, progress, jobs })
         }
         Command::Doc { policies, out, format, diff, cases, lang, as_of } => {
             doc::doc(&mut rep, &policies, &doc::Options { out, format, diff, cases, lang, as_of })
