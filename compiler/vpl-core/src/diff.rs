@@ -129,6 +129,11 @@ pub struct TableDiff {
     /// that `replaces` one of the old (an amended law), or a penalty whose
     /// id both versions share but whose content differs.
     pub penalties: Vec<PenaltyChange>,
+    /// The amendment in a few lines, for a memo: deadlines changed (grouped),
+    /// new precise deadlines, duties added and removed by article, the rest
+    /// counted. Derived from `changes`; the text and Markdown forms open
+    /// with it.
+    pub brief: Vec<String>,
 }
 
 impl TableDiff {
@@ -352,7 +357,133 @@ pub fn diff(old: &DecisionTable, new: &DecisionTable) -> TableDiff {
         key(a).cmp(&key(b))
     });
     let penalties = penalty_changes(old, new);
-    TableDiff { old: old.instrument.id.clone(), new: new.instrument.id.clone(), changes, penalties }
+    let brief = brief(&changes, &news, &penalties);
+    TableDiff { old: old.instrument.id.clone(), new: new.instrument.id.clone(), changes, penalties, brief }
+}
+
+/// `art 4 ×5, art 5 ×6, art 6`: how many changes fall under each article.
+fn by_article<'c>(cites: impl Iterator<Item = &'c str>) -> String {
+    let mut counts: Vec<(Vec<u32>, String, usize)> = Vec::new();
+    for c in cites {
+        let article = c.split('(').next().unwrap_or(c).trim().to_string();
+        match counts.iter_mut().find(|(_, a, _)| *a == article) {
+            Some(x) => x.2 += 1,
+            None => counts.push((cite_key(&article), article, 1)),
+        }
+    }
+    counts.sort();
+    counts.iter().map(|(_, a, n)| if *n == 1 { a.clone() } else { format!("{a} ×{n}") }).collect::<Vec<_>>().join(", ")
+}
+
+fn brief(changes: &[Change], news: &[DutyView<'_>], penalties: &[PenaltyChange]) -> Vec<String> {
+    let mut out = Vec::new();
+    // Deadline changes, one line per kind, with the distinct before → after values.
+    for kind in [
+        ChangeKind::DeadlineTightened,
+        ChangeKind::DeadlineLoosened,
+        ChangeKind::DeadlineMadeVague,
+        ChangeKind::DeadlineMadePrecise,
+        ChangeKind::DeadlineChanged,
+    ] {
+        let these: Vec<&Change> = changes.iter().filter(|c| c.kind == kind).collect();
+        if these.is_empty() {
+            continue;
+        }
+        let mut values: Vec<String> = Vec::new();
+        let distinct = |f: &dyn Fn(&Change) -> Option<String>| {
+            let mut v: Vec<String> = Vec::new();
+            for c in &these {
+                if let Some(x) = f(c) {
+                    if !v.contains(&x) {
+                        v.push(x);
+                    }
+                }
+            }
+            v
+        };
+        let (olds, news) = (distinct(&|c| c.old.clone()), distinct(&|c| c.new.clone()));
+        if news.len() == 1 {
+            // `within 5 days, within 90 days or within 10 days → timely`
+            values.push(format!("{} → {}", olds.join(", "), news.join("")));
+        } else {
+            for c in &these {
+                let v = value_pair(c);
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+        }
+        let n = these.len();
+        let noun = if n == 1 { "deadline" } else { "deadlines" };
+        let words = kind.words().trim_start_matches("deadline ");
+        out.push(format!(
+            "{n} {noun} {words}: {} ({})",
+            values.join("; "),
+            by_article(these.iter().filter_map(|c| c.new_cite.as_deref().or(c.old_cite.as_deref())))
+        ));
+    }
+    // Precise deadlines that came with new duties.
+    // (what, who, where): the same act and deadline for several bearers is one item.
+    let mut precise: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for c in changes.iter().filter(|c| c.kind == ChangeKind::Added) {
+        let Some(v) = news.iter().find(|v| v.id == c.duty) else { continue };
+        let r = v.first;
+        if matches!(r.deadline, Deadline::Within { .. } | Deadline::Prior { .. } | Deadline::ForAtLeast { .. }) {
+            let what = format!("{} {}", crate::table::render::verb_phrase(&r.action.event), deadline_words(&r.deadline));
+            let who = r.bearer.replace('_', " ");
+            let cite = c.new_cite.clone().unwrap_or_default();
+            match precise.iter_mut().find(|(w, _, _)| *w == what) {
+                Some((_, whos, cites)) => {
+                    if !whos.contains(&who) {
+                        whos.push(who);
+                    }
+                    if !cites.contains(&cite) {
+                        cites.push(cite);
+                    }
+                }
+                None => precise.push((what, vec![who], vec![cite])),
+            }
+        }
+    }
+    if !precise.is_empty() {
+        let items: Vec<String> =
+            precise.iter().map(|(w, whos, cites)| format!("{w} ({}; {})", whos.join(", "), cites.join(", "))).collect();
+        out.push(format!("new precise deadlines: {}", items.join("; ")));
+    }
+    let added: Vec<&str> = changes.iter().filter(|c| c.kind == ChangeKind::Added).filter_map(|c| c.new_cite.as_deref()).collect();
+    if !added.is_empty() {
+        out.push(format!(
+            "{} dut{} added: {}",
+            added.len(),
+            if added.len() == 1 { "y" } else { "ies" },
+            by_article(added.into_iter())
+        ));
+    }
+    let removed: Vec<&str> =
+        changes.iter().filter(|c| c.kind == ChangeKind::Removed).filter_map(|c| c.old_cite.as_deref()).collect();
+    if !removed.is_empty() {
+        out.push(format!(
+            "{} dut{} removed: {}",
+            removed.len(),
+            if removed.len() == 1 { "y" } else { "ies" },
+            by_article(removed.into_iter())
+        ));
+    }
+    let rest: Vec<String> = ChangeKind::ALL
+        .iter()
+        .filter(|k| !matches!(k.section(), "Deadlines" | "Duties added" | "Duties removed"))
+        .filter_map(|k| {
+            let n = changes.iter().filter(|c| c.kind == *k).count();
+            (n > 0).then(|| format!("{n} {}", k.words()))
+        })
+        .collect();
+    if !rest.is_empty() {
+        out.push(format!("also: {}", rest.join(", ")));
+    }
+    if !penalties.is_empty() {
+        out.push(format!("{} penalty provision{} changed (below)", penalties.len(), if penalties.len() == 1 { "" } else { "s" }));
+    }
+    out
 }
 
 fn fine_range(f: &Fine) -> String {
@@ -580,12 +711,23 @@ fn headline(d: &TableDiff) -> String {
     )
 }
 
+/// A diff short enough to read whole needs no summary.
+fn show_brief(d: &TableDiff) -> bool {
+    d.changes.len() + d.penalties.len() > 5 && !d.brief.is_empty()
+}
+
 /// One line per change, under a heading per kind of change.
 pub fn text(d: &TableDiff) -> String {
     if d.is_empty() {
         return format!("{} → {}: no change in meaning\n", d.old, d.new);
     }
     let mut out = format!("{} → {}: {}\n", d.old, d.new, headline(d));
+    if show_brief(d) {
+        out.push_str("\nIn brief\n");
+        for line in &d.brief {
+            out.push_str(&format!("  - {line}\n"));
+        }
+    }
     let width = |f: &dyn Fn(&Change) -> usize| d.changes.iter().map(f).max().unwrap_or(0);
     let (kw, cw) = (width(&|c| c.kind.words().chars().count()), width(&|c| cite_pair(c).chars().count()));
     for (title, changes) in sections(d) {
@@ -617,6 +759,12 @@ pub fn markdown(d: &TableDiff) -> String {
         return out;
     }
     out.push_str(&format!("{}.\n", headline(d)));
+    if show_brief(d) {
+        out.push_str("\n## In brief\n\n");
+        for line in &d.brief {
+            out.push_str(&format!("- {line}\n"));
+        }
+    }
     for (title, changes) in sections(d) {
         out.push_str(&format!("\n## {title}\n\n| change | citation | duty | before → after |\n|---|---|---|---|\n"));
         for c in changes {
