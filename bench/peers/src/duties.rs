@@ -11,12 +11,7 @@ pub struct Duty {
 }
 
 pub const DUTIES: &[Duty] = &[
-    Duty {
-        id: "provider_report_to_platform",
-        role: "product_provider",
-        cite: "art 7(1)(2)",
-        cedar_keys: &["aware", "report"],
-    },
+    Duty { id: "provider_report_to_platform", role: "product_provider", cite: "art 7(1)(2)", cedar_keys: &["aware", "report"] },
     Duty {
         id: "no_publication_before_fix",
         role: "collector",
@@ -29,9 +24,24 @@ pub const DUTIES: &[Duty] = &[
         cite: "art 9(1)(1)",
         cedar_keys: &["pub_any", "notified", "fix"],
     },
-    Duty { id: "early_publication_report_miit", role: "collector", cite: "art 9(1)(1)", cedar_keys: &["pub_any", "rep_miit", "fix"] },
-    Duty { id: "early_publication_report_mps", role: "collector", cite: "art 9(1)(1)", cedar_keys: &["pub_any", "rep_mps", "fix"] },
-    Duty { id: "no_operator_system_details", role: "collector", cite: "art 9(1)(2)", cedar_keys: &["pub_details", "pub_details_eff"] },
+    Duty {
+        id: "early_publication_report_miit",
+        role: "collector",
+        cite: "art 9(1)(1)",
+        cedar_keys: &["pub_any", "rep_miit", "fix"],
+    },
+    Duty {
+        id: "early_publication_report_mps",
+        role: "collector",
+        cite: "art 9(1)(1)",
+        cedar_keys: &["pub_any", "rep_mps", "fix"],
+    },
+    Duty {
+        id: "no_operator_system_details",
+        role: "collector",
+        cite: "art 9(1)(2)",
+        cedar_keys: &["pub_details", "pub_details_eff"],
+    },
     Duty { id: "no_exaggeration", role: "collector", cite: "art 9(1)(3)", cedar_keys: &["pub_exag", "pub_exag_eff"] },
     Duty { id: "no_exploit_tool_publication", role: "collector", cite: "art 9(1)(4)", cedar_keys: &["pub_tool", "pub_tool_eff"] },
     Duty {
@@ -66,18 +76,8 @@ pub const DUTIES: &[Duty] = &[
     Duty { id: "no_exploitation", role: "anyone", cite: "art 4", cedar_keys: &["exploited", "exploited_eff"] },
     Duty { id: "no_unlawful_collection", role: "anyone", cite: "art 4", cedar_keys: &["collected_unl", "collected_unl_eff"] },
     Duty { id: "no_unlawful_sale", role: "anyone", cite: "art 4", cedar_keys: &["sold_unl", "sold_unl_eff"] },
-    Duty {
-        id: "no_unlawful_publication",
-        role: "anyone",
-        cite: "art 4",
-        cedar_keys: &["pub_unlawful", "pub_unlawful_eff"],
-    },
-    Duty {
-        id: "no_knowing_assistance",
-        role: "anyone",
-        cite: "art 4",
-        cedar_keys: &["assist_knowing", "assist_knowing_eff"],
-    },
+    Duty { id: "no_unlawful_publication", role: "anyone", cite: "art 4", cedar_keys: &["pub_unlawful", "pub_unlawful_eff"] },
+    Duty { id: "no_knowing_assistance", role: "anyone", cite: "art 4", cedar_keys: &["assist_knowing", "assist_knowing_eff"] },
 ];
 
 /// The first `n` duties of the sweep.

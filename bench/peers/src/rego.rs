@@ -51,7 +51,10 @@ impl Rego {
             return Ok(out);
         }
         for (k, s) in v.as_object().map_err(|e| format!("{e}: {v}"))?.iter() {
-            out.insert(k.as_string().map_err(|e| e.to_string())?.to_string(), s.as_string().map_err(|e| e.to_string())?.to_string());
+            out.insert(
+                k.as_string().map_err(|e| e.to_string())?.to_string(),
+                s.as_string().map_err(|e| e.to_string())?.to_string(),
+            );
         }
         Ok(out)
     }
