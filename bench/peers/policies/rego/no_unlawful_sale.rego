@@ -1,0 +1,7 @@
+# 2021 Provisions art. 4: no unlawful sale of vulnerability information.
+package vpl.peers
+
+verdicts[concat("@", ["no_unlawful_sale", a])] := ban(acts) if {
+	some a in bearers("anyone")
+	acts := {e.t | some e in evs; e.type == "sold"; e.actor == a; e.t <= as_of; e.attrs.unlawful == true}
+}
