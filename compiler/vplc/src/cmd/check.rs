@@ -146,23 +146,7 @@ pub fn for_each_case(
             }
         };
     }
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            rep.tool_error(ToolError::Read { path: name, reason: e.to_string() });
-            return false;
-        }
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress.then(|| {
-        let b = indicatif::ProgressBar::new(size);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let Some((mut reader, bar)) = open_batch(rep, path, progress) else { return false };
     let mut line = String::new();
     let mut lineno = 0usize;
     let mut bad = 0usize;
@@ -230,6 +214,32 @@ pub fn for_each_case(
         eprintln!("{name}: {} more bad lines not shown", bad - MAX_SHOWN_BAD_LINES);
     }
     bad == 0
+}
+
+/// Opens a JSON Lines batch for streaming, with a progress bar over its
+/// bytes when asked; reports a file that cannot be opened.
+fn open_batch(
+    rep: &mut Reporter,
+    path: &Path,
+    progress: bool,
+) -> Option<(std::io::BufReader<std::fs::File>, Option<indicatif::ProgressBar>)> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            rep.tool_error(ToolError::Read { path: path.display().to_string(), reason: e.to_string() });
+            return None;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress.then(|| {
+        let b = indicatif::ProgressBar::new(size);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    Some((std::io::BufReader::with_capacity(1 << 20, file), bar))
 }
 
 fn shift(mut d: Diagnostic, file: vpl_core::FileId, by: usize) -> Diagnostic {
@@ -458,23 +468,7 @@ fn check_batch(
     tally: &mut Tally<'_>,
 ) -> bool {
     let name = path.display().to_string();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            rep.tool_error(ToolError::Read { path: name, reason: e.to_string() });
-            return false;
-        }
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress.then(|| {
-        let b = indicatif::ProgressBar::new(size);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let Some((mut reader, bar)) = open_batch(rep, path, progress) else { return false };
     let mut lineno = 0usize;
     let mut bad = 0usize;
     // Case ids seen in this batch, as 64-bit hashes: 8 bytes a case keeps
