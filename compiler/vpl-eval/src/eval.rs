@@ -887,7 +887,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out,
         .case
         .events
         .iter()
-        .filter(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(|e| e.kind == row.action.event && ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
         .filter(in_force)
         .filter(|e| trigger.is_none_or(|t| matches!(ctx.order(e, t), Order::After | Order::Same | Order::Unclear)))
         .collect();
@@ -1025,6 +1025,8 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&Event>) -> Op
     ctx.case
         .events
         .iter()
+        // The kind first: most events are of another kind, and it is the cheapest test.
+        .filter(|e| e.kind == p.event)
         .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| ctx.order(e, a) != Order::Before))
         .filter(|e| matches(ctx, p, e))
         .min_by_key(|e| ctx.time(e))
