@@ -28,6 +28,15 @@ pub struct Compiled {
     summaries: Vec<String>,
     /// The instrument's status in words, for every report.
     status_words: String,
+    /// Each row's bearer role as a bit (`None`: beyond the first 64 roles).
+    row_bearer: Vec<Option<u64>>,
+    /// Each row's trigger event kind as a bit (`None`: no trigger, or beyond
+    /// the first 64 kinds): a row whose trigger kind is absent from a case
+    /// says nothing about it and is skipped without looking further.
+    row_trigger: Vec<Option<u64>>,
+    /// The bearer roles and trigger kinds of the rows, interned as bits.
+    roles: Vec<String>,
+    kinds: Vec<String>,
 }
 
 /// What to compute besides the verdicts.
@@ -74,7 +83,23 @@ impl Compiled {
             }
             InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
         };
-        Ok(Compiled { table, calendar, draft, effective, summaries, status_words })
+        let mut roles: Vec<String> = Vec::new();
+        let mut kinds: Vec<String> = Vec::new();
+        let bit = |names: &mut Vec<String>, name: &str| {
+            let i = names.iter().position(|n| n == name).unwrap_or_else(|| {
+                names.push(name.to_owned());
+                names.len() - 1
+            });
+            u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i))
+        };
+        let row_bearer = table.rows.iter().map(|r| bit(&mut roles, &r.bearer)).collect();
+        let row_trigger = table.rows.iter().map(|r| r.trigger.as_ref().and_then(|t| bit(&mut kinds, &t.event))).collect();
+        Ok(Compiled { table, calendar, draft, effective, summaries, status_words, row_bearer, row_trigger, roles, kinds })
+    }
+
+    /// The bits of the names in `names` (only the first 64 have bits).
+    fn bits<'a>(names: &[String], of: impl Iterator<Item = &'a str>) -> u64 {
+        of.filter_map(|x| names.iter().take(64).position(|n| n == x)).fold(0, |m, i| m | 1u64 << i)
     }
 
     fn zone(&self) -> chrono_tz::Tz {
@@ -197,11 +222,6 @@ struct Why {
 }
 
 impl Why {
-    fn push(&mut self, s: String) {
-        if self.on {
-            self.steps.push(s);
-        }
-    }
     fn push_with(&mut self, f: impl FnOnce() -> String) {
         if self.on {
             self.steps.push(f());
@@ -222,20 +242,8 @@ pub fn check_case(c: &Compiled, case: &Case, as_of: &When) -> CaseReport {
 
 /// Like [`check_case`], computing explanations only if `opts.explain`.
 pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -> CaseReport {
-    let as_of_i = c.as_of_instant(as_of);
-    let times: Vec<DateTime<FixedOffset>> = case.events.iter().map(|e| c.instant(&e.at)).collect();
-    let days: Vec<NaiveDate> = case.events.iter().map(|e| e.at.day_in(c.zone())).collect();
     let mut findings = Vec::new();
-    for (ri, row) in c.table.rows.iter().enumerate() {
-        for (ai, actor) in case.actors.iter().enumerate() {
-            if !actor.has_role(&row.bearer) {
-                continue;
-            }
-            if let Some(f) = check_row(c, case, (&times, &days), ri, row, ai, as_of_i, opts) {
-                findings.push(f);
-            }
-        }
-    }
+    run::<Finding>(c, case, as_of, opts, &mut findings);
     CaseReport {
         case: case.id.clone(),
         title: case.title.clone(),
@@ -245,6 +253,195 @@ pub fn check_case_with(c: &Compiled, case: &Case, as_of: &When, opts: Options) -
         as_of: as_of.to_string(),
         findings,
     }
+}
+
+/// One verdict without its words: what [`check_case_with`] decides for a
+/// row and an actor — the same status, by the same code — with no text
+/// built. For callers that need only the verdicts (counting, screening
+/// many cases); the [`Finding`] of the full path says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Index of the row in `Compiled::table.rows`.
+    pub row: u32,
+    /// Index of the actor in `Case::actors`.
+    pub actor: u32,
+    pub status: Status,
+    /// The deadline as Unix seconds, where the finding gives one (`due`).
+    pub due: Option<i64>,
+    /// As `Finding::late_by_seconds`.
+    pub late_by_secs: Option<i64>,
+}
+
+/// The verdicts of one case, in the order of [`check_case_with`]'s findings,
+/// written into `out` (cleared first, its allocation reused).
+pub fn verdicts(c: &Compiled, case: &Case, as_of: &When, out: &mut Vec<Verdict>) {
+    out.clear();
+    run::<Verdict>(c, case, as_of, Options::default(), out);
+}
+
+/// Every row for every actor holding its bearer role: the one evaluation
+/// loop of both the full and the lean path.
+fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
+    let as_of_i = c.as_of_instant(as_of);
+    let times: Vec<DateTime<FixedOffset>> = case.events.iter().map(|e| c.instant(&e.at)).collect();
+    let days: Vec<NaiveDate> = case.events.iter().map(|e| e.at.day_in(c.zone())).collect();
+    // Which interned trigger kinds the case has, and which roles each actor holds.
+    let kinds = Compiled::bits(&c.kinds, case.events.iter().map(|e| e.kind.as_str()));
+    let roles = |a: &crate::case::Actor| Compiled::bits(&c.roles, a.roles.iter().map(String::as_str));
+    let actor_roles: Vec<u64> = case.actors.iter().map(roles).collect();
+    for (ri, row) in c.table.rows.iter().enumerate() {
+        if c.row_trigger.get(ri).copied().flatten().is_some_and(|k| kinds & k == 0) {
+            continue;
+        }
+        let bearer = c.row_bearer.get(ri).copied().flatten();
+        for (ai, actor) in case.actors.iter().enumerate() {
+            let holds = match (bearer, actor_roles.get(ai)) {
+                (Some(b), Some(r)) => r & b != 0,
+                _ => actor.has_role(&row.bearer),
+            };
+            if !holds {
+                continue;
+            }
+            if let Some(f) = check_row::<O>(c, case, (&times, &days), ri, row, ai, as_of_i, opts) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Where the evaluation of one row writes its verdict: a [`Finding`] with
+/// every word of it (the full path), or a [`Verdict`] (the lean path, which
+/// never calls the closures that make text).
+trait Out: Sized {
+    fn begin(c: &Compiled, case: &Case, ri: usize, row: &Row, actor: usize, trigger: Option<&Event>) -> Self;
+    fn status(&self) -> Status;
+    /// Whether text is kept (for words that several fields share).
+    fn wants_text(&self) -> bool;
+    fn set_status(&mut self, s: Status);
+    fn note(&mut self, words: impl FnOnce() -> String);
+    /// A note, unless there is one already.
+    fn note_or(&mut self, words: impl FnOnce() -> String);
+    /// The deadline as an instant (shown in RFC 3339).
+    fn due(&mut self, t: &DateTime<FixedOffset>);
+    /// The deadline as a case time (shown as the case gives it).
+    fn due_event(&mut self, c: &Compiled, w: &When, t: DateTime<FixedOffset>);
+    fn last_day(&mut self, d: Option<NaiveDate>);
+    fn done_at(&mut self, c: &Compiled, w: &When);
+    fn late(&mut self, seconds: i64, words: impl FnOnce() -> String);
+    fn elapsed(&mut self, words: impl FnOnce() -> String);
+    fn breached_by(&mut self, words: impl FnOnce() -> String);
+    /// The penalties a violation exposes the actor to.
+    fn exposure(&mut self, ctx: &Ctx<'_>, row: &Row);
+    fn explanation(&mut self, steps: Vec<String>);
+}
+
+impl Out for Finding {
+    fn begin(c: &Compiled, case: &Case, ri: usize, row: &Row, actor: usize, trigger: Option<&Event>) -> Self {
+        Finding {
+            duty: row.duty.clone(),
+            row: row.id.clone(),
+            cite: row.cite.clone(),
+            modality: row.modality,
+            actor: case.actors.get(actor).map_or("", |a| a.id.as_str()).to_owned(),
+            status: Status::Undetermined,
+            draft: c.draft,
+            summary: c.summaries.get(ri).cloned().unwrap_or_default(),
+            trigger_at: trigger.map(|e| c.show(&e.at)),
+            due: None,
+            last_day: None,
+            done_at: None,
+            late_by: None,
+            late_by_seconds: None,
+            elapsed: None,
+            breached_by: None,
+            note: None,
+            penalty: Vec::new(),
+            explanation: Vec::new(),
+        }
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn wants_text(&self) -> bool {
+        true
+    }
+    fn set_status(&mut self, s: Status) {
+        self.status = s;
+    }
+    fn note(&mut self, words: impl FnOnce() -> String) {
+        self.note = Some(words());
+    }
+    fn note_or(&mut self, words: impl FnOnce() -> String) {
+        if self.note.is_none() {
+            self.note = Some(words());
+        }
+    }
+    fn due(&mut self, t: &DateTime<FixedOffset>) {
+        self.due = Some(show_instant(t));
+    }
+    fn due_event(&mut self, c: &Compiled, w: &When, _: DateTime<FixedOffset>) {
+        self.due = Some(c.show(w));
+    }
+    fn last_day(&mut self, d: Option<NaiveDate>) {
+        self.last_day = d.map(show_day);
+    }
+    fn done_at(&mut self, c: &Compiled, w: &When) {
+        self.done_at = Some(c.show(w));
+    }
+    fn late(&mut self, seconds: i64, words: impl FnOnce() -> String) {
+        self.late_by = Some(words());
+        self.late_by_seconds = Some(seconds);
+    }
+    fn elapsed(&mut self, words: impl FnOnce() -> String) {
+        self.elapsed = Some(words());
+    }
+    fn breached_by(&mut self, words: impl FnOnce() -> String) {
+        self.breached_by = Some(words());
+    }
+    fn exposure(&mut self, ctx: &Ctx<'_>, row: &Row) {
+        self.penalty = exposure(ctx, row, &breach_dating(ctx, self));
+    }
+    fn explanation(&mut self, steps: Vec<String>) {
+        self.explanation = steps;
+    }
+}
+
+impl Out for Verdict {
+    fn begin(_: &Compiled, _: &Case, ri: usize, _: &Row, actor: usize, _: Option<&Event>) -> Self {
+        Verdict {
+            row: u32::try_from(ri).unwrap_or(u32::MAX),
+            actor: u32::try_from(actor).unwrap_or(u32::MAX),
+            status: Status::Undetermined,
+            due: None,
+            late_by_secs: None,
+        }
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn wants_text(&self) -> bool {
+        false
+    }
+    fn set_status(&mut self, s: Status) {
+        self.status = s;
+    }
+    fn note(&mut self, _: impl FnOnce() -> String) {}
+    fn note_or(&mut self, _: impl FnOnce() -> String) {}
+    fn due(&mut self, t: &DateTime<FixedOffset>) {
+        self.due = Some(t.timestamp());
+    }
+    fn due_event(&mut self, _: &Compiled, _: &When, t: DateTime<FixedOffset>) {
+        self.due = Some(t.timestamp());
+    }
+    fn last_day(&mut self, _: Option<NaiveDate>) {}
+    fn done_at(&mut self, _: &Compiled, _: &When) {}
+    fn late(&mut self, seconds: i64, _: impl FnOnce() -> String) {
+        self.late_by_secs = Some(seconds);
+    }
+    fn elapsed(&mut self, _: impl FnOnce() -> String) {}
+    fn breached_by(&mut self, _: impl FnOnce() -> String) {}
+    fn exposure(&mut self, _: &Ctx<'_>, _: &Row) {}
+    fn explanation(&mut self, _: Vec<String>) {}
 }
 
 /// RFC 3339 with the seconds always shown and fractions only when there are
@@ -327,7 +524,7 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
 }
 
 #[expect(clippy::too_many_arguments, reason = "the evaluation context of one row, passed down once")]
-fn check_row(
+fn check_row<O: Out>(
     c: &Compiled,
     case: &Case,
     (times, days): (&[DateTime<FixedOffset>], &[NaiveDate]),
@@ -336,7 +533,7 @@ fn check_row(
     actor: usize,
     as_of: DateTime<FixedOffset>,
     opts: Options,
-) -> Option<Finding> {
+) -> Option<O> {
     let ctx = Ctx { c, case, times, days, bearer: Some(actor), event: None, as_of };
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
@@ -360,34 +557,14 @@ fn check_row(
             Truth::No => return None,
             Truth::Unknown(why) => {
                 explanation.push_with(|| format!("condition unknown: {} ({why})", cond_words(lit)));
-                unknown.get_or_insert((why, cond_words(lit)));
+                unknown.get_or_insert((why, lit));
             }
         }
     }
-    let mut f = Finding {
-        duty: row.duty.clone(),
-        row: row.id.clone(),
-        cite: row.cite.clone(),
-        modality: row.modality,
-        actor: actor_id.to_owned(),
-        status: Status::Undetermined,
-        draft: c.draft,
-        summary: c.summaries.get(ri).cloned().unwrap_or_default(),
-        trigger_at: trigger.map(|e| c.show(&e.at)),
-        due: None,
-        last_day: None,
-        done_at: None,
-        late_by: None,
-        late_by_seconds: None,
-        elapsed: None,
-        breached_by: None,
-        note: None,
-        penalty: Vec::new(),
-        explanation: Vec::new(),
-    };
+    let mut f = O::begin(c, case, ri, row, actor, trigger);
     if let Some((why, lit)) = unknown {
-        f.note = Some(format!("missing data: {why}; a person must establish whether {lit}"));
-        f.explanation = explanation.steps;
+        f.note(|| format!("missing data: {why}; a person must establish whether {}", cond_words(lit)));
+        f.explanation(explanation.steps);
         return Some(f);
     }
 
@@ -396,13 +573,15 @@ fn check_row(
     if let Some(eff) = c.effective {
         let from = start.unwrap_or(as_of).with_timezone(&c.zone()).date_naive();
         if from < eff {
-            f.status = Status::NotApplicable;
-            f.note = Some(format!(
-                "{} before the instrument took effect on {eff}",
-                if trigger.is_some() { "triggered" } else { "judged as of a date" }
-            ));
+            f.set_status(Status::NotApplicable);
+            f.note(|| {
+                format!(
+                    "{} before the instrument took effect on {eff}",
+                    if trigger.is_some() { "triggered" } else { "judged as of a date" }
+                )
+            });
             explanation.push_with(|| format!("the instrument is in force from {eff}"));
-            f.explanation = explanation.steps;
+            f.explanation(explanation.steps);
             return Some(f);
         }
     }
@@ -428,20 +607,19 @@ fn check_row(
         for ex in &row.exceptions {
             match cond(&when_due, ex) {
                 Truth::Yes => {
-                    f.status = Status::Exempt;
-                    f.note = Some(format!("exception holds: {}", cond_words(ex)));
+                    f.set_status(Status::Exempt);
+                    f.note(|| format!("exception holds: {}", cond_words(ex)));
                     explanation.push_with(|| format!("exception holds: {}", cond_words(ex)));
-                    f.explanation = explanation.steps;
+                    f.explanation(explanation.steps);
                     return Some(f);
                 }
                 Truth::No => explanation.push_with(|| format!("exception does not hold: {}", cond_words(ex))),
                 Truth::Unknown(why) => {
-                    f.note = Some(format!(
-                        "missing data: {why}; a person must judge whether the exception `{}` applies",
-                        cond_words(ex)
-                    ));
+                    f.note(|| {
+                        format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex))
+                    });
                     explanation.push_with(|| format!("exception unknown: {} ({why})", cond_words(ex)));
-                    f.explanation = explanation.steps;
+                    f.explanation(explanation.steps);
                     return Some(f);
                 }
             }
@@ -452,9 +630,9 @@ fn check_row(
     let action = first_event(&ctx, &row.action, trigger);
     match row.modality {
         Modality::May | Modality::Encouraged => {
-            f.status = if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged };
+            f.set_status(if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
             if let Some(a) = action {
-                f.done_at = Some(c.show(&a.at));
+                f.done_at(c, &a.at);
                 explanation.push_with(|| format!("done: {}", event_words(c, case, a)));
             }
         }
@@ -462,13 +640,13 @@ fn check_row(
         Modality::MustNot => must_not(&ctx, row, trigger, &mut f, &mut explanation),
     }
     // Exposure matters where a duty was broken.
-    if f.status.is_violation() {
-        f.penalty = exposure(&ctx, row, &breach_dating(&ctx, &f));
+    if f.status().is_violation() {
+        f.exposure(&ctx, row);
     }
     if c.draft {
-        explanation.push("the instrument is a draft: this is how it would apply if it were in force".into());
+        explanation.push_with(|| "the instrument is a draft: this is how it would apply if it were in force".into());
     }
-    f.explanation = explanation.steps;
+    f.explanation(explanation.steps);
     Some(f)
 }
 
@@ -485,10 +663,9 @@ fn period(p: &Period) -> Option<TPeriod> {
     Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
 }
 
-fn set_late(f: &mut Finding, c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) {
-    f.status = Status::Late;
-    f.late_by = Some(late_words(c, done, by, last_day));
-    f.late_by_seconds = Some(by.num_seconds());
+fn set_late(f: &mut impl Out, c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) {
+    f.set_status(Status::Late);
+    f.late(by.num_seconds(), || late_words(c, done, by, last_day));
 }
 
 /// Judges an act against a computed deadline. When the trigger was a whole
@@ -500,51 +677,50 @@ fn judge(
     dl: &vpl_time::Deadline,
     trigger: &When,
     action: Option<&Event>,
-    f: &mut Finding,
+    f: &mut impl Out,
     as_of: DateTime<FixedOffset>,
 ) {
     let slack =
         if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
     match action {
         Some(a) => match dl.judge(c.zone(), &a.at) {
-            Ok(Timing::InTime) => f.status = Status::Met,
+            Ok(Timing::InTime) => f.set_status(Status::Met),
             Ok(Timing::Late { by }) if by >= slack => set_late(f, c, &a.at, by - slack, dl.last_day),
             Ok(Timing::Late { .. }) => {
-                f.status = Status::Undetermined;
-                f.note = Some(format!(
+                f.set_status(Status::Undetermined);
+                f.note(|| format!(
                     "the trigger is given as a whole day, so the deadline falls somewhere between {} and {}; a person must establish the time of the trigger",
                     show_instant(&dl.due),
                     show_instant(&(dl.due + slack))
                 ));
             }
             Ok(Timing::Unclear { reason }) => {
-                f.status = Status::Undetermined;
-                f.note = Some(format!("{reason}; a person must establish whether the act came before the deadline"));
+                f.set_status(Status::Undetermined);
+                f.note(|| format!("{reason}; a person must establish whether the act came before the deadline"));
             }
-            Err(e) => f.note = Some(e.to_string()),
+            Err(e) => f.note(|| e.to_string()),
         },
         None if as_of >= dl.due + slack => {
-            f.status = Status::Missed;
+            f.set_status(Status::Missed);
             let by = as_of - dl.due - slack;
-            f.late_by = Some(vpl_time::format_duration_human(by));
-            f.late_by_seconds = Some(by.num_seconds());
+            f.late(by.num_seconds(), || vpl_time::format_duration_human(by));
         }
         None if as_of >= dl.due => {
-            f.status = Status::Undetermined;
-            f.note = Some(
+            f.set_status(Status::Undetermined);
+            f.note(|| {
                 "not done; whether the deadline has passed depends on the time of the trigger, which is given as a whole day"
-                    .into(),
-            );
+                    .into()
+            });
         }
-        None => f.status = Status::Pending,
+        None => f.set_status(Status::Pending),
     }
 }
 
-fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut Finding, why: &mut Why) {
+fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
-        f.done_at = Some(c.show(&a.at));
+        f.done_at(c, &a.at);
         why.push_with(|| format!("done: {}", event_words(c, ctx.case, a)));
     } else {
         why.push_with(|| format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
@@ -552,7 +728,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
     match &row.deadline {
         Deadline::Within { period: p } => {
             let Some(trigger) = trigger else {
-                f.note = Some("a period with no trigger event cannot be counted".into());
+                f.note(|| "a period with no trigger event cannot be counted".into());
                 return;
             };
             let Some(tp) = period(p) else { return };
@@ -564,45 +740,48 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             let dl = match dl {
                 Ok(d) => d,
                 Err(e) => {
-                    f.note = Some(format!("the deadline cannot be computed: {e}"));
+                    f.note(|| format!("the deadline cannot be computed: {e}"));
                     why.push_with(|| format!("deadline not computed: {e}"));
                     return;
                 }
             };
             why.extend(dl.steps.iter().cloned());
-            f.due = Some(show_instant(&dl.due));
-            f.last_day = dl.last_day.map(show_day);
+            f.due(&dl.due);
+            f.last_day(dl.last_day);
             judge(c, &dl, &trigger.at, action, f, as_of);
-            if let (Some(amb), None) = (&dl.ambiguous, &f.note) {
-                f.note = Some(amb.clone());
+            if let Some(amb) = &dl.ambiguous {
+                f.note_or(|| amb.clone());
             }
         }
         Deadline::OpenTextured { word } => {
-            f.status = Status::Undetermined;
+            f.set_status(Status::Undetermined);
             let Some(start) = trigger.map(|t| ctx.time(t)) else {
-                f.note = Some(format!("to be done `{word}`; a person must judge whether it was"));
+                f.note(|| format!("to be done `{word}`; a person must judge whether it was"));
                 return;
             };
             let end = action.map_or(as_of, |a| ctx.time(a));
-            let elapsed = vpl_time::format_duration_human(end - start);
+            // Words only: the lean path has no use for them.
+            let elapsed = if f.wants_text() { vpl_time::format_duration_human(end - start) } else { String::new() };
             let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) {
                 "about "
             } else {
                 ""
             };
-            f.elapsed = Some(format!("{approx}{elapsed}"));
-            f.note = Some(match action {
+            f.elapsed(|| format!("{approx}{elapsed}"));
+            f.note(|| match action {
                 Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
                 None => format!("not done; {approx}{elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"),
             });
         }
         Deadline::None => match action {
-            Some(_) => f.status = Status::Met,
+            Some(_) => f.set_status(Status::Met),
             None => {
-                f.note = Some(if trigger.is_some() {
-                    "the law sets no time limit; not yet done".into()
-                } else {
-                    "a standing duty; no event in the case shows it is performed".into()
+                f.note(|| {
+                    if trigger.is_some() {
+                        "the law sets no time limit; not yet done".into()
+                    } else {
+                        "a standing duty; no event in the case shows it is performed".into()
+                    }
                 });
             }
         },
@@ -610,14 +789,16 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             let limit = first_event(ctx, event, None);
             match (action, limit) {
                 (Some(a), Some(l)) => {
-                    f.due = Some(c.show(&l.at));
+                    f.due_event(c, &l.at, ctx.time(l));
                     match ctx.order(a, l) {
-                        Order::Before => f.status = Status::Met,
+                        Order::Before => f.set_status(Status::Met),
                         Order::Unclear => {
-                            f.note = Some(format!(
-                                "done on the same day as {}; a person must establish which came first",
-                                event_words(c, ctx.case, l)
-                            ));
+                            f.note(|| {
+                                format!(
+                                    "done on the same day as {}; a person must establish which came first",
+                                    event_words(c, ctx.case, l)
+                                )
+                            });
                         }
                         Order::Same | Order::After => {
                             let by = ctx.time(a) - ctx.time(l);
@@ -626,61 +807,60 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
                     }
                 }
                 (None, Some(l)) => {
-                    f.status = Status::Missed;
-                    f.due = Some(c.show(&l.at));
+                    f.set_status(Status::Missed);
+                    f.due_event(c, &l.at, ctx.time(l));
                     why.push_with(|| format!("it had to come before {}", event_words(c, ctx.case, l)));
                 }
-                (Some(_), None) => f.status = Status::Met,
+                (Some(_), None) => f.set_status(Status::Met),
                 (None, None) => {
-                    f.status = Status::Pending;
-                    f.note = Some(format!("due before {}", pattern_words(event)));
+                    f.set_status(Status::Pending);
+                    f.note(|| format!("due before {}", pattern_words(event)));
                 }
             }
         }
         Deadline::Prior { period: p, event } => {
             let Some(l) = first_event(ctx, event, None) else {
-                f.status = if action.is_some() { Status::Met } else { Status::Pending };
-                f.note = Some(format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
+                f.set_status(if action.is_some() { Status::Met } else { Status::Pending });
+                f.note(|| format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
                 return;
             };
             let Some(tp) = period(p) else { return };
             match vpl_time::deadline_before(&c.calendar, &l.at, tp) {
                 Ok(dl) => {
                     why.extend(dl.steps.iter().cloned());
-                    f.due = Some(show_instant(&dl.due));
-                    f.last_day = dl.last_day.map(show_day);
+                    f.due(&dl.due);
+                    f.last_day(dl.last_day);
                     match action {
                         Some(a) => judge(c, &dl, &l.at, Some(a), f, as_of),
-                        None => f.status = Status::Missed,
+                        None => f.set_status(Status::Missed),
                     }
                 }
-                Err(e) => f.note = Some(format!("the deadline cannot be computed: {e}")),
+                Err(e) => f.note(|| format!("the deadline cannot be computed: {e}")),
             }
         }
         Deadline::With { event } => {
             let Some(l) = first_event(ctx, event, None) else {
-                f.status = Status::Pending;
-                f.note = Some(format!("due together with {}, which has not happened", pattern_words(event)));
+                f.set_status(Status::Pending);
+                f.note(|| format!("due together with {}, which has not happened", pattern_words(event)));
                 return;
             };
-            f.due = Some(c.show(&l.at));
+            f.due_event(c, &l.at, ctx.time(l));
             // The same act, or acts on the same day, count as "simultaneous".
             let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| ctx.day(a) == ctx.day(l));
-            f.status = if same { Status::Met } else { Status::Missed };
+            f.set_status(if same { Status::Met } else { Status::Missed });
         }
         Deadline::ForAtLeast { period: p } => {
             let from = trigger.map(|t| t.at).or_else(|| action.map(|a| a.at));
             match (from, period(p)) {
                 (Some(from), Some(tp)) => match vpl_time::deadline(&c.calendar, &from, tp) {
                     Ok(dl) => {
-                        f.due = Some(show_instant(&dl.due));
-                        f.note = Some(format!("records must be kept until {}; a person must check them", show_instant(&dl.due)));
+                        f.due(&dl.due);
+                        f.note(|| format!("records must be kept until {}; a person must check them", show_instant(&dl.due)));
                     }
-                    Err(e) => f.note = Some(format!("the retention period cannot be computed: {e}")),
+                    Err(e) => f.note(|| format!("the retention period cannot be computed: {e}")),
                 },
                 _ => {
-                    f.note =
-                        Some(format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
+                    f.note(|| format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
                 }
             }
         }
@@ -689,7 +869,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
 
 /// A prohibition: the first act inside its window, for which no exception
 /// held at the moment of the act, breaks it.
-fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, why: &mut Why) {
+fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
     let window_end = match &row.deadline {
         Deadline::Before { event } => {
@@ -707,24 +887,26 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         .case
         .events
         .iter()
-        .filter(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(|e| e.kind == row.action.event && ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
         .filter(in_force)
         .filter(|e| trigger.is_none_or(|t| matches!(ctx.order(e, t), Order::After | Order::Same | Order::Unclear)))
         .collect();
     acts.sort_by_key(|e| ctx.time(e));
-    let mut exempted = Vec::new();
+    let mut first_exempt = None;
     for e in acts {
         if let Some(end) = window_end {
             match ctx.order(e, end) {
                 Order::Before => {}
                 Order::Unclear => {
-                    f.status = Status::Undetermined;
-                    f.done_at = Some(c.show(&e.at));
-                    f.note = Some(format!(
-                        "{} fell on the same day as {}; a person must establish which came first",
-                        event_words(c, ctx.case, e),
-                        event_words(c, ctx.case, end)
-                    ));
+                    f.set_status(Status::Undetermined);
+                    f.done_at(c, &e.at);
+                    f.note(|| {
+                        format!(
+                            "{} fell on the same day as {}; a person must establish which came first",
+                            event_words(c, ctx.case, e),
+                            event_words(c, ctx.case, end)
+                        )
+                    });
                     return;
                 }
                 Order::Same | Order::After => continue,
@@ -737,29 +919,28 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
         for ex in &row.exceptions {
             match cond(&at_act, ex) {
                 Truth::Yes => {
-                    excused = Some(cond_words(ex));
+                    excused = Some(ex);
                     break;
                 }
                 Truth::No => {}
                 Truth::Unknown(w) => {
-                    f.status = Status::Undetermined;
-                    f.note = Some(format!(
-                        "missing data: {w}; a person must judge whether the exception `{}` applied",
-                        cond_words(ex)
-                    ));
+                    f.set_status(Status::Undetermined);
+                    f.note(|| {
+                        format!("missing data: {w}; a person must judge whether the exception `{}` applied", cond_words(ex))
+                    });
                     return;
                 }
             }
         }
         match excused {
             Some(ex) => {
-                why.push_with(|| format!("{} is excused: {ex} held at the time", event_words(c, ctx.case, e)));
-                exempted.push(ex);
+                why.push_with(|| format!("{} is excused: {} held at the time", event_words(c, ctx.case, e), cond_words(ex)));
+                first_exempt.get_or_insert(ex);
             }
             None => {
-                f.status = Status::Breached;
-                f.breached_by = Some(event_words(c, ctx.case, e));
-                f.done_at = Some(c.show(&e.at));
+                f.set_status(Status::Breached);
+                f.breached_by(|| event_words(c, ctx.case, e));
+                f.done_at(c, &e.at);
                 why.push_with(|| format!("broken by {}", event_words(c, ctx.case, e)));
                 return;
             }
@@ -768,15 +949,15 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut Finding, 
     let before_in_force = c.effective.filter(|eff| {
         ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e) && ctx.day(e) < *eff)
     });
-    if let Some(ex) = exempted.first() {
-        f.status = Status::Exempt;
-        f.note = Some(format!("the act was excused: {ex}"));
+    if let Some(ex) = first_exempt {
+        f.set_status(Status::Exempt);
+        f.note(|| format!("the act was excused: {}", cond_words(ex)));
     } else if let Some(eff) = before_in_force {
-        f.status = Status::NotApplicable;
-        f.note = Some(format!("the act came before the instrument took effect on {eff}"));
+        f.set_status(Status::NotApplicable);
+        f.note(|| format!("the act came before the instrument took effect on {eff}"));
     } else {
-        f.status = Status::Met;
-        why.push("no event breaks the prohibition".into());
+        f.set_status(Status::Met);
+        why.push_with(|| "no event breaks the prohibition".into());
     }
 }
 
@@ -844,6 +1025,8 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&Event>) -> Op
     ctx.case
         .events
         .iter()
+        // The kind first: most events are of another kind, and it is the cheapest test.
+        .filter(|e| e.kind == p.event)
         .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| ctx.order(e, a) != Order::Before))
         .filter(|e| matches(ctx, p, e))
         .min_by_key(|e| ctx.time(e))

@@ -16,7 +16,7 @@ pub mod versions;
 pub mod witness;
 
 pub use case::Case;
-pub use eval::{check_case, check_case_with, Compiled, Options};
+pub use eval::{check_case, check_case_with, verdicts, Compiled, Options, Verdict};
 pub use finding::{CaseReport, Finding, Status};
 pub use load::{load_case, LoadOptions, Vocab};
 
