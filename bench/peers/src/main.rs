@@ -129,6 +129,11 @@ fn gate(cli: &Cli) -> Result<Gate, String> {
         let case = e.vpl.prepare(&text)?;
         let report = e.vpl.eval(&case).ok_or("case without as_of")?;
         let v = vpl::Vpl::verdicts(&report);
+        // The lean path timed below must decide exactly as the full one.
+        let lean = e.vpl.lean_verdicts(&case);
+        if lean != v {
+            return Err(format!("case {i}: vpl_eval::verdicts disagrees with check_case_with: {lean:?} vs {v:?}"));
+        }
         let cp = e.cedar.prepare(&text)?;
         let cr = e.cedar.eval(&cp);
         let c = e.cedar.verdicts(&cp, &cr)?;
@@ -205,9 +210,12 @@ fn timing(cli: &Cli) -> Result<Vec<Row>, String> {
             let vc = texts.iter().map(|t| e.vpl.prepare(t)).collect::<Result<Vec<_>, _>>()?;
             let cc = texts.iter().map(|t| e.cedar.prepare(t)).collect::<Result<Vec<_>, _>>()?;
             let rc = texts.iter().map(|t| e.rego.prepare(t)).collect::<Result<Vec<_>, _>>()?;
+            let lean = std::cell::RefCell::new(Vec::new());
             let eval = [
                 per_case(&vc, budget, |c| {
-                    black_box(e.vpl.eval(c));
+                    let mut out = lean.borrow_mut();
+                    e.vpl.eval_lean(c, &mut out);
+                    black_box(out.len());
                 }),
                 per_case(&cc, budget, |c| {
                     black_box(e.cedar.eval(c));
@@ -218,7 +226,11 @@ fn timing(cli: &Cli) -> Result<Vec<Row>, String> {
             ];
             let e2e = [
                 per_case(&texts, budget, |t| {
-                    black_box(e.vpl.prepare(t).ok().map(|c| e.vpl.eval(&c)));
+                    let mut out = lean.borrow_mut();
+                    if let Ok(c) = e.vpl.prepare(t) {
+                        e.vpl.eval_lean(&c, &mut out);
+                    }
+                    black_box(out.len());
                 }),
                 per_case(&texts, budget, |t| {
                     black_box(e.cedar.prepare(t).ok().map(|c| e.cedar.eval(&c)));

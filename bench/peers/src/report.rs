@@ -144,13 +144,18 @@ struct BenchLine {
 
 fn parse_bench(text: &str) -> Vec<BenchLine> {
     let mut out: Vec<BenchLine> = Vec::new();
+    // The name of the last unindented figure, which indented ones vary.
+    let mut top: Option<String> = None;
     for line in text.lines() {
-        if let Some(note) = line.strip_prefix("  ") {
+        let indented = line.starts_with("  ");
+        if indented && !line.contains('×') {
             if let Some(last) = out.last_mut() {
-                last.notes.push(note.trim().trim_start_matches('(').trim_end_matches(')').to_string());
+                last.notes.push(line.trim().trim_start_matches('(').trim_end_matches(')').to_string());
             }
             continue;
         }
+        // An indented figure (`the same, verdicts only`) varies the line above.
+        let parent = if indented { top.clone() } else { None };
         let Some((left, right)) = line.split_once('×') else { continue };
         // Columns are padded, so fields are separated by two spaces or more.
         let fields =
@@ -161,7 +166,13 @@ fn parse_bench(text: &str) -> Vec<BenchLine> {
             continue;
         }
         let figure = l.pop().unwrap_or_default();
-        let name = l.join(" ");
+        let name = match &parent {
+            Some(p) => format!("{p} — {}", l.join(" ")),
+            None => {
+                top = Some(l.join(" "));
+                l.join(" ")
+            }
+        };
         let r = fields(right);
         let (baseline, bar) = match r.as_slice() {
             [b, rest @ ..] => (b.clone(), rest.join(" ")),
@@ -276,7 +287,10 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
         s,
         "\n**How each engine gets a case.**\n\n\
          - **VPL**: the bundled policy compiled once, its decision table cut to the duties of the sweep, each case \
-           loaded with `vpl_eval::load_case` (strict, spanned) and checked with `check_case_with` (no explanations).\n\
+           loaded with `vpl_eval::load_case` (strict; a serde fast path, the spanned loader on any error) and checked \
+           with `vpl_eval::verdicts`, the lean path that gives statuses without text — the same decisions the peers \
+           give. The gate checks on every case that it decides exactly as `check_case_with`, which `vplc check` \
+           uses and which also builds the text of each finding.\n\
          - **Rego**: the case file itself is the input; the rest days of the `cn` calendar (weekends and public \
            holidays, make-up working days excepted, 2019–2026) are data, a set of day numbers loaded once; the \
            policy searches the events, counts the 2-day period under Civil Code arts. 200–204 and moves a last day \
@@ -309,7 +323,7 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
     let _ = writeln!(
         s,
         "{} cases per configuration with exactly 5, 20 or 50 events; each engine timed per case over rounds of \
-         those cases for {} ms after a warm-up round. *Evaluation alone*: VPL `check_case_with` on a loaded case; \
+         those cases for {} ms after a warm-up round. *Evaluation alone*: VPL `verdicts` on a loaded case; \
          Cedar `is_authorized` for each actor on prepared requests; regorus `eval_with_input` on a parsed value. \
          *End to end*: from the case's JSON text, including parsing (and, for Cedar, the event selection and \
          request building).\n",

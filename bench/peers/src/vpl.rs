@@ -4,7 +4,7 @@
 
 use crate::duties::Duty;
 use crate::Verdicts;
-use vpl_eval::{check_case_with, load_case, Case, CaseReport, Compiled, LoadOptions, Options, Vocab};
+use vpl_eval::{check_case_with, load_case, verdicts, Case, CaseReport, Compiled, LoadOptions, Options, Verdict, Vocab};
 
 pub struct Vpl {
     pub compiled: Compiled,
@@ -42,6 +42,27 @@ impl Vpl {
     pub fn eval(&self, case: &Case) -> Option<CaseReport> {
         let as_of = case.as_of.as_ref()?;
         Some(check_case_with(&self.compiled, case, as_of, Options::default()))
+    }
+
+    /// Evaluation alone, the lean path: statuses without text, into a
+    /// reused vector — the same decisions the peers give.
+    pub fn eval_lean(&self, case: &Case, out: &mut Vec<Verdict>) {
+        if let Some(as_of) = case.as_of.as_ref() {
+            verdicts(&self.compiled, case, as_of, out);
+        }
+    }
+
+    /// The lean path's verdicts in the gate's form.
+    pub fn lean_verdicts(&self, case: &Case) -> Verdicts {
+        let mut out = Vec::new();
+        self.eval_lean(case, &mut out);
+        out.iter()
+            .map(|v| {
+                let duty = self.compiled.table.rows.get(v.row as usize).map_or("?", |r| r.duty.as_str());
+                let actor = case.actors.get(v.actor as usize).map_or("?", |a| a.id.as_str());
+                (format!("{duty}@{actor}"), v.status.as_str().to_string())
+            })
+            .collect()
     }
 
     pub fn verdicts(report: &CaseReport) -> Verdicts {
