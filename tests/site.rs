@@ -401,3 +401,19 @@ duty report {
     let md = read(&md_out, "evil.md");
     assert!(!md.contains("<script>") && !md.contains("<i>now") && md.contains("&lt;i&gt;now"), "{md}");
 }
+
+/// A case report says which version of an amended law a breach is fined
+/// under, and why: a report due in 2025 and made in 2026 falls under the
+/// 2025 Cybersecurity Law, with a note that the deadline passed under 2016's.
+#[test]
+fn case_report_names_the_version_of_the_penalty() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = root().join("examples/cases/provisions-2021-report-late-across-the-csl-amendment.json");
+    let args =
+        ["vplc", "doc", "cn/provisions-2021", "--out", &dir.path().display().to_string(), "--cases", &case.display().to_string()];
+    assert_eq!(vplc::run_args(args), 0);
+    let page = read(dir.path(), "case-provisions-2021-report-late-across-the-csl-amendment.html");
+    assert!(page.contains("cn/csl-2025 art 62(1)(2)"), "exposure under the amended law");
+    assert!(page.contains("the version in force on 2026-01-04"), "the version choice is shown");
+    assert!(page.contains("the deadline passed on 2025-12-29, when cn/csl-2016 art 60(1)(2) was in force"));
+}

@@ -397,7 +397,18 @@ pub fn exposure(f: &vpl_eval::Finding) -> Vec<String> {
                 }
                 parts.push(s);
             }
-            format!("{} {}: {}", p.instrument, p.cite.display, parts.join("; "))
+            let mut line = format!("{} {}: {}", p.instrument, p.cite.display, parts.join("; "));
+            // Which version of an amended law applies, where the choice mattered.
+            if let Some(v) = p.version.as_ref().filter(|v| !v.other_versions.is_empty() || v.note.is_some()) {
+                line.push_str(&format!(" — the version in force on {}, {}", v.dated, v.because));
+                for o in &v.other_versions {
+                    line.push_str(&format!("; {} version {} {}: {}", o.relation, o.instrument, o.cite.display, o.note));
+                }
+                if let Some(n) = &v.note {
+                    line.push_str(&format!("; note: {n}"));
+                }
+            }
+            line
         })
         .collect()
 }
