@@ -190,20 +190,7 @@ pub fn for_each_case(
             Ok(case) => each(rep, case),
             Err(diags) => {
                 bad += 1;
-                if bad <= MAX_SHOWN_BAD_LINES {
-                    // Show the line at its real line number.
-                    let mut sources = SourceMap::new();
-                    let padding = "\n".repeat(lineno - 1);
-                    let file = sources.add(name.clone(), format!("{padding}{text}"));
-                    let shifted: Vec<Diagnostic> = diags.into_iter().map(|d| shift(d, file, padding.len())).collect();
-                    if let Some(b) = &bar {
-                        b.suspend(|| rep.emit(&sources, &shifted));
-                    } else {
-                        rep.emit(&sources, &shifted);
-                    }
-                } else {
-                    rep.errors += 1;
-                }
+                report_bad_line(rep, &name, lineno, text, diags, bad, bar.as_ref());
             }
         }
     }
@@ -240,6 +227,31 @@ fn open_batch(
         b
     });
     Some((std::io::BufReader::with_capacity(1 << 20, file), bar))
+}
+
+/// A bad line of a batch: the first `MAX_SHOWN_BAD_LINES` are shown at
+/// their real line number (the line padded down to it), the rest counted.
+fn report_bad_line(
+    rep: &mut Reporter,
+    name: &str,
+    lineno: usize,
+    text: &str,
+    diags: Vec<Diagnostic>,
+    bad: usize,
+    bar: Option<&indicatif::ProgressBar>,
+) {
+    if bad > MAX_SHOWN_BAD_LINES {
+        rep.errors += 1;
+        return;
+    }
+    let mut sources = SourceMap::new();
+    let padding = "\n".repeat(lineno.saturating_sub(1));
+    let file = sources.add(name.to_string(), format!("{padding}{text}"));
+    let shifted: Vec<Diagnostic> = diags.into_iter().map(|d| shift(d, file, padding.len())).collect();
+    match bar {
+        Some(b) => b.suspend(|| rep.emit(&sources, &shifted)),
+        None => rep.emit(&sources, &shifted),
+    }
 }
 
 fn shift(mut d: Diagnostic, file: vpl_core::FileId, by: usize) -> Diagnostic {
@@ -524,20 +536,7 @@ fn check_batch(
                 Line::Bad(diags) => diags,
             };
             bad += 1;
-            if bad <= MAX_SHOWN_BAD_LINES {
-                // Show the line at its real line number.
-                let mut sources = SourceMap::new();
-                let padding = "\n".repeat(lineno - 1);
-                let file = sources.add(name.clone(), format!("{padding}{text}"));
-                let shifted: Vec<Diagnostic> = diags.into_iter().map(|d| shift(d, file, padding.len())).collect();
-                if let Some(b) = &bar {
-                    b.suspend(|| rep.emit(&sources, &shifted));
-                } else {
-                    rep.emit(&sources, &shifted);
-                }
-            } else {
-                rep.errors += 1;
-            }
+            report_bad_line(rep, &name, lineno, text, diags, bad, bar.as_ref());
         }
     };
     if jobs <= 1 {
