@@ -520,13 +520,7 @@ fn amendment(a: &Amendment, base: &str, ctx: &Ctx<'_>) -> Markup {
             p { @for (n, (k, c)) in counts.iter().enumerate() { @if n > 0 { ", " } (c) " " (k) } "." }
             div class="scroll" {
                 table class="diff" {
-                    thead { tr {
-                        th scope="col" { (t(lang, Key::Change)) }
-                        th scope="col" { (t(lang, Key::Duty)) }
-                        th scope="col" { (t(lang, Key::Cite)) }
-                        th scope="col" { (t(lang, Key::Before)) }
-                        th scope="col" { (t(lang, Key::After)) }
-                    } }
+                    thead { (column_heads(lang, &[Key::Change, Key::Duty, Key::Cite, Key::Before, Key::After])) }
                     tbody {
                         @for c in &a.diff.changes {
                             @let inst = if new_duties.contains(c.duty.as_str()) { &a.new.instrument.id } else { &a.old.instrument.id };
@@ -580,17 +574,7 @@ fn case(c: &CaseDoc, base: &str, ctx: &Ctx<'_>) -> Markup {
                 @if r.findings.is_empty() { p class="muted" { "—" } } @else {
                     div class="scroll" {
                         table class="findings" {
-                            thead { tr {
-                                th scope="col" { (t(lang, Key::Cite)) }
-                                th scope="col" { (t(lang, Key::Duty)) }
-                                th scope="col" { (t(lang, Key::Actor)) }
-                                th scope="col" { (t(lang, Key::Status)) }
-                                th scope="col" { (t(lang, Key::Trigger)) }
-                                th scope="col" { (t(lang, Key::Due)) }
-                                th scope="col" { (t(lang, Key::Done)) }
-                                th scope="col" { (t(lang, Key::Remarks)) }
-                                th scope="col" { (t(lang, Key::Penalty)) }
-                            } }
+                            thead { (column_heads(lang, &[Key::Cite, Key::Duty, Key::Actor, Key::Status, Key::Trigger, Key::Due, Key::Done, Key::Remarks, Key::Penalty])) }
                             tbody {
                                 @for (fi, f) in r.findings.iter().enumerate() {
                                     @let ext = c.counted.get(ri).and_then(|v| v.get(fi)).map(|k| k.extended_over.clone()).unwrap_or_default();
@@ -732,4 +716,9 @@ footer { border-top: 1px solid var(--line); margin-top: 3rem; font-size: .85rem;
 /// The inline SVG needs its styles in the page's stylesheet.
 pub fn style_css() -> String {
     format!("{STYLE}{}", crate::timeline::SVG_STYLE)
+}
+
+/// A table's header row: one column heading per label.
+fn column_heads(lang: Lang, keys: &[Key]) -> Markup {
+    html! { tr { @for k in keys { th scope="col" { (t(lang, *k)) } } } }
 }
