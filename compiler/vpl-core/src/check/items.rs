@@ -518,11 +518,7 @@ impl<'a> Checker<'a> {
         // The later versions of those penalties, from the amending
         // instruments the file imports, so that a breach can be fined under
         // the version in force when it happened.
-        while let Some(next) =
-            self.penalties.iter().find(|p| !wanted.contains(&p.id) && p.replaces.iter().any(|r| wanted.contains(r)))
-        {
-            wanted.insert(next.id.clone());
-        }
+        self.add_later_versions(&mut wanted);
         let penalties = self.penalties.iter().filter(|p| wanted.contains(&p.id)).cloned().collect();
         Some(Checked { instrument, duties, penalties, articles: articles_info(u), vocabulary: self.vocabulary(), calendar })
     }
@@ -968,8 +964,20 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Adds to `names` every penalty that is a later version (`replaces`,
+    /// transitively) of one already in it.
+    fn add_later_versions(&self, names: &mut BTreeSet<String>) {
+        while let Some(next) =
+            self.penalties.iter().find(|p| !names.contains(&p.id) && p.replaces.iter().any(|r| names.contains(r)))
+        {
+            names.insert(next.id.clone());
+        }
+    }
+
     pub(super) fn report_unused(&mut self, u: &Unit<'_>) {
         let mut seen_uses = BTreeSet::new();
+        let mut referenced = names_referenced(u);
+        self.add_later_versions(&mut referenced);
         let is_policy = items(u).any(|i| matches!(i, Item::Instrument(_)));
         for item in items(u) {
             match item {
@@ -996,14 +1004,6 @@ impl<'a> Checker<'a> {
                     // Used when the file itself names something the import
                     // declares, or the import holds a later version of a
                     // penalty the file names.
-                    let mut referenced = names_referenced(u);
-                    while let Some(next) = self
-                        .penalties
-                        .iter()
-                        .find(|p| !referenced.contains(&p.id) && p.replaces.iter().any(|r| referenced.contains(r)))
-                    {
-                        referenced.insert(next.id.clone());
-                    }
                     let used = self
                         .units
                         .iter()
