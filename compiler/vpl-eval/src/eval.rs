@@ -30,13 +30,24 @@ pub struct Compiled {
     status_words: String,
     /// Each row's bearer role as a bit (`None`: beyond the first 64 roles).
     row_bearer: Vec<Option<u64>>,
-    /// Each row's trigger event kind as a bit (`None`: no trigger, or beyond
-    /// the first 64 kinds): a row whose trigger kind is absent from a case
-    /// says nothing about it and is skipped without looking further.
-    row_trigger: Vec<Option<u64>>,
-    /// The bearer roles and trigger kinds of the rows, interned as bits.
+    /// The kinds of each row's events as bits.
+    row_kinds: Vec<RowKinds>,
+    /// The bearer roles and event kinds of the rows, interned as bits.
     roles: Vec<String>,
-    kinds: Vec<String>,
+    /// The first 64 event kinds of the rows and their bit positions.
+    kind_index: rustc_hash::FxHashMap<String, u32>,
+}
+
+/// The kinds of a row's events (trigger, act, and the event a deadline
+/// refers to), each as the bit of an interned kind (`None`: no such event,
+/// or a kind beyond the first 64, compared by name). A row whose trigger
+/// kind is absent from a case says nothing about it; with no event of the
+/// act's kind there is no act to find and no prohibition broken.
+#[derive(Debug, Clone, Copy, Default)]
+struct RowKinds {
+    trigger: Option<u64>,
+    action: Option<u64>,
+    limit: Option<u64>,
 }
 
 /// What to compute besides the verdicts.
@@ -93,17 +104,42 @@ impl Compiled {
             u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i))
         };
         let row_bearer = table.rows.iter().map(|r| bit(&mut roles, &r.bearer)).collect();
-        let row_trigger = table.rows.iter().map(|r| r.trigger.as_ref().and_then(|t| bit(&mut kinds, &t.event))).collect();
-        Ok(Compiled { table, calendar, draft, effective, summaries, status_words, row_bearer, row_trigger, roles, kinds })
+        let row_kinds = table
+            .rows
+            .iter()
+            .map(|r| RowKinds {
+                trigger: r.trigger.as_ref().and_then(|t| bit(&mut kinds, &t.event)),
+                action: bit(&mut kinds, &r.action.event),
+                limit: match &r.deadline {
+                    Deadline::Before { event } | Deadline::Prior { event, .. } | Deadline::With { event } => {
+                        bit(&mut kinds, &event.event)
+                    }
+                    _ => None,
+                },
+            })
+            .collect();
+        Ok(Compiled {
+            table,
+            calendar,
+            draft,
+            effective,
+            summaries,
+            status_words,
+            row_bearer,
+            row_kinds,
+            roles,
+            kind_index: kinds.into_iter().take(64).zip(0..).collect(),
+        })
+    }
+
+    /// The bit of an event kind (0: one no row names, or beyond the first 64).
+    fn kind_bit(&self, kind: &str) -> u64 {
+        self.kind_index.get(kind).map_or(0, |&i| 1u64 << i)
     }
 
     /// The bits of the names in `names` (only the first 64 have bits).
     fn bits<'a>(names: &[String], of: impl Iterator<Item = &'a str>) -> u64 {
         of.filter_map(|x| names.iter().take(64).position(|n| n == x)).fold(0, |m, i| m | 1u64 << i)
-    }
-
-    fn zone(&self) -> chrono_tz::Tz {
-        self.calendar.zone
     }
 
     /// `as_of` as the last instant it covers: a date means the end of that day.
@@ -120,7 +156,7 @@ impl Compiled {
     /// A case time shown in the calendar's zone (whole days as they are).
     fn show(&self, w: &When) -> String {
         match w {
-            When::At(t) => show_instant(&t.with_timezone(&self.zone()).fixed_offset()),
+            When::At(t) => show_instant(&self.calendar.in_zone(*t)),
             When::Day(d) => show_day(*d),
         }
     }
@@ -132,7 +168,7 @@ impl Compiled {
         if let When::At(t) = w {
             return *t;
         }
-        w.instant_in(self.zone()).unwrap_or_else(|_| match w {
+        self.calendar.instant_of(w).unwrap_or_else(|_| match w {
             When::At(t) => *t,
             When::Day(d) => d.and_hms_opt(0, 0, 0).map_or(DateTime::UNIX_EPOCH.fixed_offset(), |n| n.and_utc().fixed_offset()),
         })
@@ -149,22 +185,52 @@ enum Order {
     Unclear,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Truth {
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Truth<'a> {
     Yes,
     No,
-    Unknown(String),
+    Unknown(Missing<'a>),
+}
+
+/// A fact a condition needs and the case does not give; put into words
+/// only where a finding says why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Missing<'a>(&'a str);
+
+impl std::fmt::Display for Missing<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the case does not give the fact `{}`", self.0)
+    }
 }
 
 impl Ctx<'_> {
+    /// What the per-case cache holds of `e`.
+    fn ev(&self, e: &Event) -> Option<&Ev> {
+        e.index.checked_sub(1).and_then(|i| self.evs.get(i))
+    }
+
     /// An event's instant, from the per-case cache.
     fn time(&self, e: &Event) -> DateTime<FixedOffset> {
-        e.index.checked_sub(1).and_then(|i| self.times.get(i)).copied().unwrap_or_else(|| self.c.instant(&e.at))
+        self.ev(e).map_or_else(|| self.c.instant(&e.at), |x| x.time)
     }
 
     /// An event's day in the calendar's zone, from the per-case cache.
     fn day(&self, e: &Event) -> NaiveDate {
-        e.index.checked_sub(1).and_then(|i| self.days.get(i)).copied().unwrap_or_else(|| e.at.day_in(self.c.zone()))
+        self.ev(e).map_or_else(|| self.c.calendar.day_of(&e.at), |x| x.day)
+    }
+
+    /// Whether the case has an event of the kind `bit` stands for (`None`:
+    /// a kind without a bit, which may be there).
+    fn may_have(&self, bit: Option<u64>) -> bool {
+        bit.is_none_or(|b| self.kinds & b != 0)
+    }
+
+    /// Whether `e` is of the kind `p` names, whose bit is `bit` if it has one.
+    fn is_kind(&self, e: &Event, p: &EventPattern, bit: Option<u64>) -> bool {
+        match (bit, self.ev(e)) {
+            (Some(b), Some(x)) => x.bit & b != 0,
+            _ => e.kind == p.event,
+        }
     }
 
     /// [`Compiled::order`] of two events, from the per-case caches.
@@ -186,15 +252,15 @@ impl Ctx<'_> {
     }
 }
 
-impl Truth {
-    fn from(b: bool) -> Truth {
+impl<'a> Truth<'a> {
+    fn from(b: bool) -> Truth<'a> {
         if b {
             Truth::Yes
         } else {
             Truth::No
         }
     }
-    fn not(self) -> Truth {
+    fn not(self) -> Truth<'a> {
         match self {
             Truth::Yes => Truth::No,
             Truth::No => Truth::Yes,
@@ -203,12 +269,27 @@ impl Truth {
     }
 }
 
+/// What evaluation needs of one event, worked out once a case.
+#[derive(Debug, Clone, Copy)]
+struct Ev {
+    /// Its instant in the calendar's zone (a whole day: its first instant).
+    time: DateTime<FixedOffset>,
+    /// Its day in the calendar's zone.
+    day: NaiveDate,
+    /// Its kind as a bit (0: a kind no row names).
+    bit: u64,
+}
+
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     c: &'a Compiled,
-    /// Each event's instant in the calendar's zone, in `case.events` order.
-    times: &'a [DateTime<FixedOffset>],
-    /// Each event's day in the calendar's zone, in `case.events` order.
-    days: &'a [NaiveDate],
+    /// The bits of the interned event kinds the case has.
+    kinds: u64,
+    /// What evaluation needs of each event, in `case.events` order.
+    evs: &'a [Ev],
+    /// The day the case is judged as of, in the calendar's zone (kept when
+    /// `as_of` is moved to judge an exception at another moment).
+    judged_day: NaiveDate,
     case: &'a Case,
     bearer: Option<usize>,
     event: Option<&'a Event>,
@@ -283,14 +364,19 @@ pub fn verdicts(c: &Compiled, case: &Case, as_of: &When, out: &mut Vec<Verdict>)
 /// loop of both the full and the lean path.
 fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
     let as_of_i = c.as_of_instant(as_of);
-    let times: Vec<DateTime<FixedOffset>> = case.events.iter().map(|e| c.instant(&e.at)).collect();
-    let days: Vec<NaiveDate> = case.events.iter().map(|e| e.at.day_in(c.zone())).collect();
-    // Which interned trigger kinds the case has, and which roles each actor holds.
-    let kinds = Compiled::bits(&c.kinds, case.events.iter().map(|e| e.kind.as_str()));
+    let evs: Vec<Ev> = case
+        .events
+        .iter()
+        .map(|e| Ev { time: c.instant(&e.at), day: c.calendar.day_of(&e.at), bit: c.kind_bit(&e.kind) })
+        .collect();
+    // Which interned event kinds the case has, and which roles each actor holds.
+    let kinds = evs.iter().fold(0, |m, x| m | x.bit);
     let roles = |a: &crate::case::Actor| Compiled::bits(&c.roles, a.roles.iter().map(String::as_str));
     let actor_roles: Vec<u64> = case.actors.iter().map(roles).collect();
-    for (ri, row) in c.table.rows.iter().enumerate() {
-        if c.row_trigger.get(ri).copied().flatten().is_some_and(|k| kinds & k == 0) {
+    let judged_day = c.calendar.day_of(&When::At(as_of_i));
+    let base = Ctx { c, kinds, evs: &evs, judged_day, case, bearer: None, event: None, as_of: as_of_i };
+    for (ri, (row, rk)) in c.table.rows.iter().zip(&c.row_kinds).enumerate() {
+        if !base.may_have(rk.trigger) {
             continue;
         }
         let bearer = c.row_bearer.get(ri).copied().flatten();
@@ -302,7 +388,7 @@ fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut
             if !holds {
                 continue;
             }
-            if let Some(f) = check_row::<O>(c, case, (&times, &days), ri, row, ai, as_of_i, opts) {
+            if let Some(f) = check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, *rk, opts) {
                 out.push(f);
             }
         }
@@ -523,22 +609,14 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "the evaluation context of one row, passed down once")]
-fn check_row<O: Out>(
-    c: &Compiled,
-    case: &Case,
-    (times, days): (&[DateTime<FixedOffset>], &[NaiveDate]),
-    ri: usize,
-    row: &Row,
-    actor: usize,
-    as_of: DateTime<FixedOffset>,
-    opts: Options,
-) -> Option<O> {
-    let ctx = Ctx { c, case, times, days, bearer: Some(actor), event: None, as_of };
+/// One row for one bearer (`ctx.bearer`).
+fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Options) -> Option<O> {
+    let (c, case, as_of) = (ctx.c, ctx.case, ctx.as_of);
+    let actor = ctx.bearer.unwrap_or_default();
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
     let trigger = match &row.trigger {
-        Some(p) => Some(first_event(&ctx, p, None)?),
+        Some(p) => Some(first_event(&ctx, p, rk.trigger, None)?),
         None => None,
     };
     let mut explanation = Why { on: opts.explain, steps: Vec::new() };
@@ -551,8 +629,9 @@ fn check_row<O: Out>(
     // The condition (one alternative of the duty's `when`): any false
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
+    let ctx = &ctx;
     for lit in &row.conditions {
-        match cond(&ctx, lit) {
+        match cond(ctx, lit) {
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
@@ -569,9 +648,8 @@ fn check_row<O: Out>(
     }
 
     // Instruments in force bind from their effective date.
-    let start = trigger.map(|e| ctx.time(e));
     if let Some(eff) = c.effective {
-        let from = start.unwrap_or(as_of).with_timezone(&c.zone()).date_naive();
+        let from = trigger.map_or(ctx.judged_day, |e| ctx.day(e));
         if from < eff {
             f.set_status(Status::NotApplicable);
             f.note(|| {
@@ -590,8 +668,8 @@ fn check_row<O: Out>(
     // when that event happens; until then there is nothing to say.
     let limit = match &row.deadline {
         Deadline::Before { event } | Deadline::Prior { event, .. } if row.modality == Modality::Must => {
-            let l = first_event(&ctx, event, None);
-            if l.is_none() && first_event(&ctx, &row.action, None).is_none() {
+            let l = first_event(ctx, event, rk.limit, None);
+            if l.is_none() && first_event(ctx, &row.action, rk.action, None).is_none() {
                 return None;
             }
             l
@@ -603,7 +681,7 @@ fn check_row<O: Out>(
     // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
     if row.modality != Modality::MustNot {
-        let when_due = Ctx { as_of: limit.map_or(as_of, |l| ctx.time(l)), ..ctx };
+        let when_due = Ctx { as_of: limit.map_or(as_of, |l| ctx.time(l)), ..*ctx };
         for ex in &row.exceptions {
             match cond(&when_due, ex) {
                 Truth::Yes => {
@@ -627,7 +705,7 @@ fn check_row<O: Out>(
     }
 
     // The act: the first qualifying event (after the trigger, if any).
-    let action = first_event(&ctx, &row.action, trigger);
+    let action = first_event(ctx, &row.action, rk.action, trigger);
     match row.modality {
         Modality::May | Modality::Encouraged => {
             f.set_status(if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
@@ -636,12 +714,12 @@ fn check_row<O: Out>(
                 explanation.push_with(|| format!("done: {}", event_words(c, case, a)));
             }
         }
-        Modality::Must => must(&ctx, row, trigger, action, &mut f, &mut explanation),
-        Modality::MustNot => must_not(&ctx, row, trigger, &mut f, &mut explanation),
+        Modality::Must => must(ctx, row, rk, trigger, action, &mut f, &mut explanation),
+        Modality::MustNot => must_not(ctx, row, rk, trigger, &mut f, &mut explanation),
     }
     // Exposure matters where a duty was broken.
     if f.status().is_violation() {
-        f.exposure(&ctx, row);
+        f.exposure(ctx, row);
     }
     if c.draft {
         explanation.push_with(|| "the instrument is a draft: this is how it would apply if it were in force".into());
@@ -683,7 +761,7 @@ fn judge(
     let slack =
         if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
     match action {
-        Some(a) => match dl.judge(c.zone(), &a.at) {
+        Some(a) => match dl.judge(&c.calendar, &a.at) {
             Ok(Timing::InTime) => f.set_status(Status::Met),
             Ok(Timing::Late { by }) if by >= slack => set_late(f, c, &a.at, by - slack, dl.last_day),
             Ok(Timing::Late { .. }) => {
@@ -716,7 +794,15 @@ fn judge(
     }
 }
 
-fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event>, f: &mut impl Out, why: &mut Why) {
+fn must(
+    ctx: &Ctx<'_>,
+    row: &Row,
+    rk: RowKinds,
+    trigger: Option<&Event>,
+    action: Option<&Event>,
+    f: &mut impl Out,
+    why: &mut Why,
+) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
@@ -786,7 +872,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             }
         },
         Deadline::Before { event } => {
-            let limit = first_event(ctx, event, None);
+            let limit = first_event(ctx, event, rk.limit, None);
             match (action, limit) {
                 (Some(a), Some(l)) => {
                     f.due_event(c, &l.at, ctx.time(l));
@@ -819,7 +905,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             }
         }
         Deadline::Prior { period: p, event } => {
-            let Some(l) = first_event(ctx, event, None) else {
+            let Some(l) = first_event(ctx, event, rk.limit, None) else {
                 f.set_status(if action.is_some() { Status::Met } else { Status::Pending });
                 f.note(|| format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
                 return;
@@ -839,14 +925,19 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
             }
         }
         Deadline::With { event } => {
-            let Some(l) = first_event(ctx, event, None) else {
+            let Some(l) = first_event(ctx, event, rk.limit, None) else {
                 f.set_status(Status::Pending);
                 f.note(|| format!("due together with {}, which has not happened", pattern_words(event)));
                 return;
             };
             f.due_event(c, &l.at, ctx.time(l));
             // The same act, or acts on the same day, count as "simultaneous".
-            let same = ctx.case.events.iter().filter(|e| matches(ctx, &row.action, e)).any(|a| ctx.day(a) == ctx.day(l));
+            let same = ctx
+                .case
+                .events
+                .iter()
+                .filter(|e| pattern_holds(ctx, &row.action, rk.action, e))
+                .any(|a| ctx.day(a) == ctx.day(l));
             f.set_status(if same { Status::Met } else { Status::Missed });
         }
         Deadline::ForAtLeast { period: p } => {
@@ -869,11 +960,11 @@ fn must(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, action: Option<&Event
 
 /// A prohibition: the first act inside its window, for which no exception
 /// held at the moment of the act, breaks it.
-fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out, why: &mut Why) {
+fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
     let window_end = match &row.deadline {
         Deadline::Before { event } => {
-            let end = first_event(ctx, event, None);
+            let end = first_event(ctx, event, rk.limit, None);
             match end {
                 Some(e) => why.push_with(|| format!("the prohibition ran until {}", event_words(c, ctx.case, e))),
                 None => why.push_with(|| format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
@@ -883,11 +974,11 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out,
         _ => None,
     };
     let in_force = |e: &&Event| c.effective.is_none_or(|eff| ctx.day(e) >= eff);
-    let mut acts: Vec<&Event> = ctx
-        .case
-        .events
+    // With no event of the act's kind, nothing below has anything to look at.
+    let events = if ctx.may_have(rk.action) { ctx.case.events.as_slice() } else { &[] };
+    let mut acts: Vec<&Event> = events
         .iter()
-        .filter(|e| e.kind == row.action.event && ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e))
+        .filter(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e))
         .filter(in_force)
         .filter(|e| trigger.is_none_or(|t| matches!(ctx.order(e, t), Order::After | Order::Same | Order::Unclear)))
         .collect();
@@ -913,8 +1004,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out,
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act =
-            Ctx { c, case: ctx.case, times: ctx.times, days: ctx.days, bearer: ctx.bearer, event: None, as_of: ctx.time(e) };
+        let at_act = Ctx { event: None, as_of: ctx.time(e), ..*ctx };
         let mut excused = None;
         for ex in &row.exceptions {
             match cond(&at_act, ex) {
@@ -947,7 +1037,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out,
         }
     }
     let before_in_force = c.effective.filter(|eff| {
-        ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, &row.action, e) && ctx.day(e) < *eff)
+        events.iter().any(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e) && ctx.day(e) < *eff)
     });
     if let Some(ex) = first_exempt {
         f.set_status(Status::Exempt);
@@ -968,7 +1058,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, trigger: Option<&Event>, f: &mut impl Out,
 /// zone's date.
 fn breach_dating(ctx: &Ctx<'_>, f: &Finding) -> crate::versions::Dating {
     let day_of = |s: &Option<String>| s.as_deref().and_then(|s| s.get(..10)).and_then(|d| d.parse::<NaiveDate>().ok());
-    let as_of_day = ctx.as_of.with_timezone(&ctx.c.zone()).date_naive();
+    let as_of_day = ctx.judged_day;
     let deadline_day = day_of(&f.last_day).or_else(|| day_of(&f.due));
     match (f.status, day_of(&f.done_at)) {
         (Status::Breached, Some(d)) => crate::versions::Dating {
@@ -990,7 +1080,7 @@ fn breach_dating(ctx: &Ctx<'_>, f: &Finding) -> crate::versions::Dating {
 }
 
 fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<PenaltyExposure> {
-    let as_of_day = ctx.as_of.with_timezone(&ctx.c.zone()).date_naive();
+    let as_of_day = ctx.judged_day;
     crate::versions::choose(&ctx.c.table, &row.penalties, dating, as_of_day)
         .into_iter()
         .map(|(p, version)| PenaltyExposure {
@@ -1021,21 +1111,40 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
 /// The earliest event matching a pattern, at or before `as_of`, and not
 /// before `after` when given (an event on the same day as a whole-day
 /// `after`, or the reverse, counts).
-fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, after: Option<&Event>) -> Option<&'a Event> {
-    ctx.case
-        .events
-        .iter()
+/// `bit`: the bit of `p`'s kind, if it has one (see [`RowKinds`]).
+fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, bit: Option<u64>, after: Option<&Event>) -> Option<&'a Event> {
+    if !ctx.may_have(bit) {
+        return None;
+    }
+    // The earliest, and the first in the file among equally early ones.
+    let mut first: Option<(&'a Event, DateTime<FixedOffset>)> = None;
+    for (e, x) in ctx.case.events.iter().zip(ctx.evs) {
         // The kind first: most events are of another kind, and it is the cheapest test.
-        .filter(|e| e.kind == p.event)
-        .filter(|e| ctx.time(e) <= ctx.as_of && after.is_none_or(|a| ctx.order(e, a) != Order::Before))
-        .filter(|e| matches(ctx, p, e))
-        .min_by_key(|e| ctx.time(e))
+        let kind = match bit {
+            Some(b) => x.bit & b != 0,
+            None => e.kind == p.event,
+        };
+        if !kind || x.time > ctx.as_of || first.is_some_and(|(_, t)| x.time >= t) {
+            continue;
+        }
+        if after.is_none_or(|a| ctx.order(e, a) != Order::Before) && matches_beyond_kind(ctx, p, e) {
+            first = Some((e, x.time));
+        }
+    }
+    first.map(|(e, _)| e)
+}
+
+/// Whether `e` is an event `p` describes; `bit` as for [`first_event`].
+fn pattern_holds(ctx: &Ctx<'_>, p: &EventPattern, bit: Option<u64>, e: &Event) -> bool {
+    ctx.is_kind(e, p, bit) && matches_beyond_kind(ctx, p, e)
 }
 
 fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
-    if e.kind != p.event {
-        return false;
-    }
+    e.kind == p.event && matches_beyond_kind(ctx, p, e)
+}
+
+/// Who did `e` and its fields, for an event already of `p`'s kind.
+fn matches_beyond_kind(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
     let who_ok = match &p.by {
         Actor::Bearer => ctx.bearer == Some(e.actor),
         Actor::Any => true,
@@ -1053,7 +1162,7 @@ fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
     }
 }
 
-fn cond(ctx: &Ctx<'_>, c: &Cond) -> Truth {
+fn cond<'a>(ctx: &Ctx<'a>, c: &'a Cond) -> Truth<'a> {
     match c {
         Cond::True => Truth::Yes,
         Cond::False => Truth::No,
@@ -1153,11 +1262,9 @@ fn value(v: &Value) -> Option<V<'_>> {
 }
 
 /// Ok(None): the attribute is absent. Err: a fact the case does not give.
-fn operand<'a>(ctx: &Ctx<'a>, o: &'a Operand) -> Result<Option<V<'a>>, String> {
+fn operand<'a>(ctx: &Ctx<'a>, o: &'a Operand) -> Result<Option<V<'a>>, Missing<'a>> {
     match o {
-        Operand::Fact { name } => {
-            ctx.case.facts.get(name).map(|v| Some(V::of(v))).ok_or_else(|| format!("the case does not give the fact `{name}`"))
-        }
+        Operand::Fact { name } => ctx.case.facts.get(name).map(|v| Some(V::of(v))).ok_or(Missing(name)),
         Operand::Bearer { attr } => {
             Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).map(V::of))
         }

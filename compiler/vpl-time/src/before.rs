@@ -24,7 +24,7 @@
 
 use chrono::{DateTime, FixedOffset, Months, NaiveDate, TimeDelta};
 
-use crate::deadline::{describe_start, fmt_day, fmt_days, fmt_instant, midnight_after, months_in, whole_day_ambiguity};
+use crate::deadline::{describe_start, fmt_day, fmt_days, fmt_instant, months_in, whole_day_ambiguity};
 use crate::{resolve_local, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 /// By when an act must be done to come `period` before `event`, under the calendar's rule.
@@ -46,8 +46,8 @@ pub fn deadline_before_under(rule: PeriodRule, cal: &Calendar, event: &When, per
 }
 
 fn days_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
-    let event_day = event.day_in(cal.zone);
-    let runs_from = event.instant_in(cal.zone)?;
+    let event_day = cal.day_of(event);
+    let runs_from = cal.instant_of(event)?;
     let mut steps = vec![format!(
         "{}; counted back from the day of the event, {event_day}, which is not counted ({})",
         describe_start(cal, event)?.replacen("start", "event", 1),
@@ -72,7 +72,7 @@ fn days_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> 
         "{period} back{skipping} → the latest day for the act is {} (no rest-day adjustment for a period counted backwards)",
         fmt_day(latest)
     ));
-    let due = midnight_after(cal.zone, latest)?;
+    let due = cal.midnight_after(latest)?;
     steps.push(format!("the act must be done by {latest} 24:00 → due {}", fmt_instant(&due)));
     Ok(Deadline {
         rule,
@@ -88,7 +88,7 @@ fn days_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> 
 }
 
 fn elapsed_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) -> Result<Deadline, TimeError> {
-    let runs_from = event.instant_in(cal.zone)?;
+    let runs_from = cal.instant_of(event)?;
     let mut steps = vec![format!("{}; counted back as elapsed time", describe_start(cal, event)?.replacen("start", "event", 1))];
     let mut last_day: Option<NaiveDate> = None;
     let mut extended_over = Vec::new();
@@ -134,5 +134,5 @@ fn elapsed_back(rule: PeriodRule, cal: &Calendar, event: &When, period: Period) 
 fn add_hours_signed(cal: &Calendar, t: DateTime<FixedOffset>, hours: i64) -> Result<DateTime<FixedOffset>, TimeError> {
     let delta = TimeDelta::try_hours(hours).ok_or(TimeError::Overflow)?;
     let end = t.checked_add_signed(delta).ok_or(TimeError::Overflow)?;
-    Ok(end.with_timezone(&cal.zone).fixed_offset())
+    Ok(cal.in_zone(end))
 }

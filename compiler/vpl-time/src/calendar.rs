@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,46 @@ pub struct Calendar {
     /// The kind of every day of the covered years, precomputed for O(1) lookups (empty when
     /// `covers` is `None` or spans more than [`MAX_TABLE_YEARS`]; lookups then use the sets).
     table: DayTable,
+    /// Where the zone keeps one offset all through the covered years (Beijing time has been
+    /// UTC+8 all year since 1991), so that placing a time in the zone is arithmetic.
+    steady: Option<Steady>,
+}
+
+/// A stretch of UTC time over which a zone's offset from UTC does not change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Steady {
+    /// Unix seconds of its first instant.
+    from: i64,
+    /// Unix seconds of its first instant after it.
+    until: i64,
+    offset: FixedOffset,
+}
+
+impl Steady {
+    /// The covered years, if the zone keeps one offset through them: its offset is sampled
+    /// every six hours from two days before the first covered year to two days after the last,
+    /// and all samples must agree. No zone has changed its offset and changed it back within
+    /// six hours. The margins keep every instant of the stretch more than a day away from any
+    /// other offset, so a local time inside it has exactly one instant.
+    fn find(zone: Tz, (first, last): (i32, i32)) -> Option<Steady> {
+        const MARGIN: i64 = 2 * 86_400;
+        let at = |y: i32| Some(NaiveDate::from_ymd_opt(y, 1, 1)?.and_time(NaiveTime::MIN).and_utc().timestamp());
+        let (from, until) = (at(first)?, at(last.checked_add(1)?)?);
+        let offset_at = |t: i64| Some(zone.offset_from_utc_datetime(&DateTime::from_timestamp(t, 0)?.naive_utc()).fix());
+        let offset = offset_at(from - MARGIN)?;
+        let mut t = from - MARGIN;
+        while t < until + MARGIN {
+            if offset_at(t)? != offset {
+                return None;
+            }
+            t += 6 * 3600;
+        }
+        (offset_at(until + MARGIN)? == offset).then_some(Steady { from, until, offset })
+    }
+
+    fn covers(&self, unix: i64) -> bool {
+        (self.from..self.until).contains(&unix)
+    }
 }
 
 /// Calendars covering more years than this keep no day table.
@@ -118,6 +158,7 @@ impl Calendar {
             work_days: BTreeSet::new(),
             covers,
             table: DayTable::default(),
+            steady: None,
         };
         if let Some((first, last)) = covers {
             if first > last {
@@ -142,6 +183,7 @@ impl Calendar {
                 let kinds = start.iter_days().take_while(|d| *d <= end).map(|d| cal.kind_from_sets(d)).collect();
                 cal.table = DayTable { first: start.num_days_from_ce(), kinds };
             }
+            cal.steady = Steady::find(zone, (first, last));
         }
         Ok(cal)
     }
@@ -158,6 +200,52 @@ impl Calendar {
             work_days: BTreeSet::new(),
             covers: None,
             table: DayTable::default(),
+            steady: None,
+        }
+    }
+
+    /// The day `w` falls on in the calendar's zone: what [`When::day_in`] gives, without a
+    /// search of the zone's transitions where the zone keeps one offset.
+    pub fn day_of(&self, w: &crate::When) -> NaiveDate {
+        match (w, self.steady) {
+            (crate::When::At(t), Some(s)) if s.covers(t.timestamp()) => t.with_timezone(&s.offset).date_naive(),
+            _ => w.day_in(self.zone),
+        }
+    }
+
+    /// The instant `w` stands for in the calendar's zone, with the zone's offset: what
+    /// [`When::instant_in`] gives, by arithmetic where the zone keeps one offset.
+    pub fn instant_of(&self, w: &crate::When) -> Result<DateTime<FixedOffset>, TimeError> {
+        match (w, self.steady) {
+            (crate::When::At(t), Some(s)) if s.covers(t.timestamp()) => Ok(t.with_timezone(&s.offset)),
+            (crate::When::Day(d), Some(_)) => self.start_of(*d),
+            _ => w.instant_in(self.zone),
+        }
+    }
+
+    /// The first instant of `d` in the calendar's zone (00:00, or the end of a gap that
+    /// swallows midnight).
+    pub fn start_of(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
+        if let Some(s) = self.steady {
+            if let Some(t) = d.and_time(NaiveTime::MIN).and_local_timezone(s.offset).single() {
+                if s.covers(t.timestamp()) {
+                    return Ok(t);
+                }
+            }
+        }
+        Ok(crate::when::resolve_local(self.zone, d.and_time(NaiveTime::MIN))?.fixed_offset())
+    }
+
+    /// The instant the day after `d` begins in the calendar's zone (24:00 of `d`).
+    pub fn midnight_after(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
+        self.start_of(d.succ_opt().ok_or(TimeError::Overflow)?)
+    }
+
+    /// `t` expressed in the calendar's zone.
+    pub fn in_zone(&self, t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        match self.steady {
+            Some(s) if s.covers(t.timestamp()) => t.with_timezone(&s.offset),
+            _ => t.with_timezone(&self.zone).fixed_offset(),
         }
     }
 
@@ -346,5 +434,19 @@ mod tests {
         assert_eq!(cal.day_kind(d("2021-10-09")), Ok(DayKind::MakeUpWorking));
         assert_eq!(cal.day_kind(d("2021-10-01")), Ok(DayKind::Holiday));
         assert_eq!(cal.day_kind(d("2021-10-02")), Ok(DayKind::WeeklyRest));
+    }
+
+    #[test]
+    fn a_zone_with_one_offset_is_placed_by_arithmetic_and_one_with_summer_time_is_not() {
+        let shanghai = chrono_tz::Asia::Shanghai;
+        let cn = Calendar::new("cn", shanghai, PeriodRule::CivilCodeCn, vec![], Some((2019, 2026)), [], []);
+        let steady = cn.ok().and_then(|c| c.steady);
+        assert_eq!(steady.map(|s| s.offset.local_minus_utc()), Some(8 * 3600));
+        let brussels = chrono_tz::Europe::Brussels;
+        let eu = Calendar::new("eu", brussels, PeriodRule::Eu118271, vec![], Some((2019, 2026)), [], []);
+        assert_eq!(eu.ok().map(|c| c.steady), Some(None));
+        // Shanghai kept summer time until 1991: no steady stretch over those years.
+        let old = Calendar::new("old", shanghai, PeriodRule::CivilCodeCn, vec![], Some((1986, 1992)), [], []);
+        assert_eq!(old.ok().map(|c| c.steady), Some(None));
     }
 }

@@ -45,8 +45,8 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 
 use crate::deadline::{
-    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, midnight_after,
-    months_in, whole_day_ambiguity,
+    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, months_in,
+    whole_day_ambiguity,
 };
 use crate::{Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
@@ -71,8 +71,8 @@ pub(crate) fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Re
 
 /// Art. 201 ¶2: from the stated time, elapsed hours.
 fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let runs_from = start.instant_in(cal.zone)?;
-    let due = add_hours(cal.zone, runs_from, u64::from(period.amount))?;
+    let runs_from = cal.instant_of(start)?;
+    let due = add_hours(cal, runs_from, u64::from(period.amount))?;
     let from_midnight = if start.is_whole_day() { ", here 00:00 of that day" } else { "" };
     let steps = vec![
         format!(
@@ -100,8 +100,8 @@ fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeE
 
 /// Arts. 201–203 for days, weeks, months and years.
 fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) -> Result<Deadline, TimeError> {
-    let start_day = start.day_in(cal.zone);
-    let runs_from = midnight_after(cal.zone, start_day)?;
+    let start_day = cal.day_of(start);
+    let runs_from = cal.midnight_after(start_day)?;
     let mut steps = Vec::new();
     if explain {
         steps.push(starting_day_step(cal, start, start_day)?);
@@ -145,7 +145,7 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) ->
     if explain {
         steps.push(describe_last_day(cal, nominal, last, &extended_over, "Civil Code art. 203 ¶1")?);
     }
-    let due = midnight_after(cal.zone, last)?;
+    let due = cal.midnight_after(last)?;
     steps.push_if(explain, || end_step(last, &due));
     Ok(Deadline {
         rule: RULE,
@@ -162,8 +162,8 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) ->
 
 /// Working days: the Nth working day after the starting day, to its 24:00.
 fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let start_day = start.day_in(cal.zone);
-    let runs_from = midnight_after(cal.zone, start_day)?;
+    let start_day = cal.day_of(start);
+    let runs_from = cal.midnight_after(start_day)?;
     let mut steps = vec![starting_day_step(cal, start, start_day)?];
     let (last, skipped) = cal.nth_working_day_after(start_day, period.amount)?;
     let nominal = add_days(start_day, u64::from(period.amount))?;
@@ -178,7 +178,7 @@ fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline
             fmt_day(nominal)
         )
     });
-    let due = midnight_after(cal.zone, last)?;
+    let due = cal.midnight_after(last)?;
     steps.push(end_step(last, &due));
     Ok(Deadline {
         rule: RULE,

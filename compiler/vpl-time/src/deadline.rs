@@ -1,11 +1,10 @@
 //! Deadlines: the entry point [`deadline`], its result [`Deadline`], and the helpers the three
 //! period rules share.
 
-use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, NaiveTime, TimeDelta, Timelike};
-use chrono_tz::Tz;
+use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate, TimeDelta, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::{civil_code, eu, exact, resolve_local, Calendar, Period, PeriodRule, TimeError, Unit, When};
+use crate::{civil_code, eu, exact, Calendar, Period, PeriodRule, TimeError, Unit, When};
 
 /// The end of a period, and how it was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,13 +63,13 @@ impl Deadline {
     /// Judges an act given as a [`When`], whose whole days are days of `zone`: a day that ends
     /// by the deadline is in time, a day that begins at or after it is late, and the day on
     /// which the deadline falls (other than at its start) is unclear.
-    pub fn judge(&self, zone: Tz, done: &When) -> Result<Timing, TimeError> {
+    pub fn judge(&self, cal: &Calendar, done: &When) -> Result<Timing, TimeError> {
         match done {
             When::At(t) if self.is_in_time(t) => Ok(Timing::InTime),
             When::At(t) => Ok(Timing::Late { by: *t - self.due }),
             When::Day(d) => {
-                let begins = When::Day(*d).instant_in(zone)?;
-                let ends = midnight_after(zone, *d)?;
+                let begins = cal.start_of(*d)?;
+                let ends = cal.midnight_after(*d)?;
                 if ends <= self.due {
                     Ok(Timing::InTime)
                 } else if begins >= self.due {
@@ -104,7 +103,7 @@ pub fn deadline_under(rule: PeriodRule, cal: &Calendar, start: &When, period: Pe
         return Err(TimeError::ZeroPeriod);
     }
     if rule.consults_rest_days(period.unit) {
-        cal.check_covered(start.day_in(cal.zone))?;
+        cal.check_covered(cal.day_of(start))?;
     }
     match rule {
         PeriodRule::CivilCodeCn => civil_code::deadline(cal, start, period),
@@ -122,7 +121,7 @@ pub fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<De
         return deadline(cal, start, period);
     }
     if cal.rule.consults_rest_days(period.unit) {
-        cal.check_covered(start.day_in(cal.zone))?;
+        cal.check_covered(cal.day_of(start))?;
     }
     civil_code::deadline_quiet(cal, start, period)
 }
@@ -149,18 +148,12 @@ pub(crate) fn add_months_clamped(d: NaiveDate, months: u32) -> Result<NaiveDate,
     d.checked_add_months(Months::new(months)).ok_or(TimeError::Overflow)
 }
 
-/// The instant the day after `d` begins in `zone` (24:00 of `d`), with the zone's offset.
-pub(crate) fn midnight_after(zone: Tz, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
-    let next = d.succ_opt().ok_or(TimeError::Overflow)?;
-    Ok(resolve_local(zone, next.and_time(NaiveTime::MIN))?.fixed_offset())
-}
-
 /// `t` plus a number of real hours, expressed in `zone`.
-pub(crate) fn add_hours(zone: Tz, t: DateTime<FixedOffset>, hours: u64) -> Result<DateTime<FixedOffset>, TimeError> {
+pub(crate) fn add_hours(cal: &Calendar, t: DateTime<FixedOffset>, hours: u64) -> Result<DateTime<FixedOffset>, TimeError> {
     let hours = i64::try_from(hours).map_err(|_| TimeError::Overflow)?;
     let delta = TimeDelta::try_hours(hours).ok_or(TimeError::Overflow)?;
     let end = t.checked_add_signed(delta).ok_or(TimeError::Overflow)?;
-    Ok(end.with_timezone(&zone).fixed_offset())
+    Ok(cal.in_zone(end))
 }
 
 /// "2021-11-26 (Fri)".
@@ -194,7 +187,7 @@ pub(crate) fn fmt_days(days: &[NaiveDate]) -> String {
 pub(crate) fn describe_start(cal: &Calendar, start: &When) -> Result<String, TimeError> {
     Ok(match start {
         When::At(t) => {
-            let local = When::At(*t).instant_in(cal.zone)?;
+            let local = cal.instant_of(&When::At(*t))?;
             if local.offset() == t.offset() {
                 format!("start {} ({})", fmt_instant(t), cal.zone.name())
             } else {

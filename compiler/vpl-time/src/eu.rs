@@ -45,8 +45,8 @@
 use chrono::{Datelike, NaiveDate, TimeDelta, Timelike};
 
 use crate::deadline::{
-    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, midnight_after,
-    months_in, whole_day_ambiguity,
+    add_days, add_hours, add_months_clamped, describe_last_day, describe_start, fmt_day, fmt_days, fmt_instant, months_in,
+    whole_day_ambiguity,
 };
 use crate::{Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
@@ -62,13 +62,13 @@ pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<D
 
 /// Art. 3(1) ¶1, 3(2)(a): from the next full hour, N elapsed hours.
 fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let event = start.instant_in(cal.zone)?;
+    let event = cal.instant_of(start)?;
     let local = event.naive_local();
     let into_hour = TimeDelta::seconds(i64::from(local.minute() * 60 + local.second()))
         + TimeDelta::nanoseconds(i64::from(local.nanosecond()));
     let hour_began = event.checked_sub_signed(into_hour).ok_or(TimeError::Overflow)?;
-    let runs_from = add_hours(cal.zone, hour_began, 1)?;
-    let due = add_hours(cal.zone, runs_from, u64::from(period.amount))?;
+    let runs_from = add_hours(cal, hour_began, 1)?;
+    let due = add_hours(cal, runs_from, u64::from(period.amount))?;
     let steps = vec![
         format!(
             "{}; the moment of the event is not counted: the period starts at the beginning of the next hour, {} \
@@ -96,9 +96,9 @@ fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeE
 
 /// Art. 3(1) ¶2, 3(2)(b)–(c), 3(4), 3(5): days, weeks, months, years.
 fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let event_day = start.day_in(cal.zone);
+    let event_day = cal.day_of(start);
     let first_day = add_days(event_day, 1)?;
-    let runs_from = midnight_after(cal.zone, event_day)?;
+    let runs_from = cal.midnight_after(event_day)?;
     let mut steps = vec![first_day_step(cal, start, event_day, first_day)?];
 
     let nominal = match (period.unit, months_in(period)?) {
@@ -151,7 +151,7 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
         }
     }
 
-    let due = midnight_after(cal.zone, last)?;
+    let due = cal.midnight_after(last)?;
     steps.push(end_step(last, &due));
     Ok(Deadline {
         rule: RULE,
@@ -168,9 +168,9 @@ fn calendar_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadlin
 
 /// Art. 3(3): N working days after the day of the event, to the end of the Nth.
 fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let event_day = start.day_in(cal.zone);
+    let event_day = cal.day_of(start);
     let first_day = add_days(event_day, 1)?;
-    let runs_from = midnight_after(cal.zone, event_day)?;
+    let runs_from = cal.midnight_after(event_day)?;
     let mut steps = vec![first_day_step(cal, start, event_day, first_day)?];
     let (last, skipped) = cal.nth_working_day_after(event_day, period.amount)?;
     let nominal = add_days(event_day, u64::from(period.amount))?;
@@ -183,7 +183,7 @@ fn working_days(cal: &Calendar, start: &When, period: Period) -> Result<Deadline
             fmt_day(last)
         )
     });
-    let due = midnight_after(cal.zone, last)?;
+    let due = cal.midnight_after(last)?;
     steps.push(end_step(last, &due));
     Ok(Deadline {
         rule: RULE,

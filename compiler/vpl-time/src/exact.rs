@@ -22,7 +22,7 @@ use crate::deadline::{add_days, add_hours, describe_start, fmt_day, fmt_days, fm
 use crate::{resolve_local, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
 
 pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
-    let runs_from = start.instant_in(cal.zone)?;
+    let runs_from = cal.instant_of(start)?;
     let mut steps = vec![format!(
         "{}; exact rule: plain elapsed time from the start, no starting-day or rest-day rules",
         describe_start(cal, start)?
@@ -39,7 +39,7 @@ pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<D
                 Unit::Week => amount * 24 * 7,
                 _ => amount,
             };
-            let due = add_hours(cal.zone, runs_from, hours)?;
+            let due = add_hours(cal, runs_from, hours)?;
             steps.push(if period.unit == Unit::Hour {
                 format!("{period} of elapsed time → due {}", fmt_instant(&due))
             } else {

@@ -201,12 +201,12 @@ fn judging_acts_against_a_deadline() {
     let d = due(&cn, "2021-11-24T10:00:00+08:00", "2 day").unwrap(); // due 2021-11-27 00:00 +08:00
     assert!(d.is_in_time(&at("2021-11-26T23:59:59+08:00")));
     assert!(!d.is_in_time(&at("2021-11-27T00:00:00+08:00")));
-    assert_eq!(d.judge(cn.zone, &when("2021-11-26T15:59:59Z")).unwrap(), Timing::InTime);
-    assert_eq!(d.judge(cn.zone, &when("2021-11-27T02:00:00+08:00")).unwrap(), Timing::Late { by: TimeDelta::hours(2) });
-    assert_eq!(d.judge(cn.zone, &when("2021-11-26")).unwrap(), Timing::InTime);
-    assert_eq!(d.judge(cn.zone, &when("2021-11-28")).unwrap(), Timing::Late { by: TimeDelta::days(1) });
+    assert_eq!(d.judge(&cn, &when("2021-11-26T15:59:59Z")).unwrap(), Timing::InTime);
+    assert_eq!(d.judge(&cn, &when("2021-11-27T02:00:00+08:00")).unwrap(), Timing::Late { by: TimeDelta::hours(2) });
+    assert_eq!(d.judge(&cn, &when("2021-11-26")).unwrap(), Timing::InTime);
+    assert_eq!(d.judge(&cn, &when("2021-11-28")).unwrap(), Timing::Late { by: TimeDelta::days(1) });
     let h = due(&cn, "2021-11-24T10:00:00+08:00", "24 hour").unwrap(); // due 2021-11-25 10:00
-    assert!(matches!(h.judge(cn.zone, &when("2021-11-25")).unwrap(), Timing::Unclear { .. }));
+    assert!(matches!(h.judge(&cn, &when("2021-11-25")).unwrap(), Timing::Unclear { .. }));
 }
 
 #[test]

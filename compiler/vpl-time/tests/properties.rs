@@ -70,6 +70,26 @@ fn computed(r: Result<Deadline, TimeError>) -> Result<Deadline, TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, max_global_rejects: 4096, ..ProptestConfig::default() })]
 
+    /// The calendar's own placing of times in its zone (arithmetic where the zone keeps one
+    /// offset, as Beijing time does) agrees with chrono-tz's, inside the covered years, at
+    /// their edges, and outside them.
+    #[test]
+    fn placing_in_the_zone_agrees_with_chrono_tz(start in start_in_years(2017, 2028)) {
+        for cal in [cn(), eu()] {
+            prop_assert_eq!(cal.day_of(&start), start.day_in(cal.zone), "{}", start);
+            let fast = cal.instant_of(&start).unwrap();
+            let slow = start.instant_in(cal.zone).unwrap();
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(fast.offset(), slow.offset(), "{}", start);
+            let day = cal.day_of(&start);
+            prop_assert_eq!(cal.midnight_after(day).unwrap(), When::Day(day.succ_opt().unwrap()).instant_in(cal.zone).unwrap());
+            if let When::At(t) = start {
+                let (fast, slow) = (cal.in_zone(t), t.with_timezone(&cal.zone).fixed_offset());
+                prop_assert_eq!(fast.offset(), slow.offset());
+            }
+        }
+    }
+
     #[test]
     fn due_is_after_the_start(rule in rule(), start in start(), period in period()) {
         for cal in [cn(), eu()] {
