@@ -705,16 +705,17 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
     }
 
     // The act: the first qualifying event (after the trigger, if any).
-    let action = first_event(ctx, &row.action, rk.action, trigger);
+    // A prohibition looks at every act (see `must_not`), the others at the first.
+    let action = || first_event(ctx, &row.action, rk.action, trigger);
     match row.modality {
         Modality::May | Modality::Encouraged => {
             f.set_status(if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
-            if let Some(a) = action {
+            if let Some(a) = action() {
                 f.done_at(c, &a.at);
                 explanation.push_with(|| format!("done: {}", event_words(c, case, a)));
             }
         }
-        Modality::Must => must(ctx, row, rk, trigger, action, &mut f, &mut explanation),
+        Modality::Must => must(ctx, row, rk, trigger, action(), &mut f, &mut explanation),
         Modality::MustNot => must_not(ctx, row, rk, trigger, &mut f, &mut explanation),
     }
     // Exposure matters where a duty was broken.
@@ -1036,13 +1037,15 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: 
             }
         }
     }
-    let before_in_force = c.effective.filter(|eff| {
-        events.iter().any(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e) && ctx.day(e) < *eff)
-    });
+    let before_in_force = || {
+        c.effective.filter(|eff| {
+            events.iter().any(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e) && ctx.day(e) < *eff)
+        })
+    };
     if let Some(ex) = first_exempt {
         f.set_status(Status::Exempt);
         f.note(|| format!("the act was excused: {}", cond_words(ex)));
-    } else if let Some(eff) = before_in_force {
+    } else if let Some(eff) = before_in_force() {
         f.set_status(Status::NotApplicable);
         f.note(|| format!("the act came before the instrument took effect on {eff}"));
     } else {

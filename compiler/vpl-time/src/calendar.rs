@@ -227,10 +227,10 @@ impl Calendar {
     /// swallows midnight).
     pub fn start_of(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
         if let Some(s) = self.steady {
-            if let Some(t) = d.and_time(NaiveTime::MIN).and_local_timezone(s.offset).single() {
-                if s.covers(t.timestamp()) {
-                    return Ok(t);
-                }
+            let utc =
+                d.and_time(NaiveTime::MIN).checked_sub_signed(chrono::TimeDelta::seconds(i64::from(s.offset.local_minus_utc())));
+            if let Some(utc) = utc.filter(|u| s.covers(u.and_utc().timestamp())) {
+                return Ok(DateTime::from_naive_utc_and_offset(utc, s.offset));
             }
         }
         Ok(crate::when::resolve_local(self.zone, d.and_time(NaiveTime::MIN))?.fixed_offset())
