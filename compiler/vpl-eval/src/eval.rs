@@ -974,18 +974,29 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: 
         }
         _ => None,
     };
-    let in_force = |e: &&Event| c.effective.is_none_or(|eff| ctx.day(e) >= eff);
     // With no event of the act's kind, nothing below has anything to look at.
     let events = if ctx.may_have(rk.action) { ctx.case.events.as_slice() } else { &[] };
-    let mut acts: Vec<&Event> = events
-        .iter()
-        .filter(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e))
-        .filter(in_force)
-        .filter(|e| trigger.is_none_or(|t| matches!(ctx.order(e, t), Order::After | Order::Same | Order::Unclear)))
-        .collect();
-    acts.sort_by_key(|e| ctx.time(e));
+    // The acts done by `as_of`, once the instrument was in force, and not
+    // before the trigger: the cheap tests first, the pattern's filter last.
+    let mut acts: Vec<(&Event, DateTime<FixedOffset>)> = Vec::new();
+    for (e, x) in events.iter().zip(ctx.evs) {
+        let kind = match rk.action {
+            Some(b) => x.bit & b != 0,
+            None => e.kind == row.action.event,
+        };
+        if kind
+            && x.time <= ctx.as_of
+            && c.effective.is_none_or(|eff| x.day >= eff)
+            && trigger.is_none_or(|t| ctx.order(e, t) != Order::Before)
+            && matches_beyond_kind(ctx, &row.action, e)
+        {
+            acts.push((e, x.time));
+        }
+    }
+    // In time order; the file's order among equal times.
+    acts.sort_by_key(|&(_, t)| t);
     let mut first_exempt = None;
-    for e in acts {
+    for (e, _) in acts {
         if let Some(end) = window_end {
             match ctx.order(e, end) {
                 Order::Before => {}
@@ -1039,7 +1050,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: 
     }
     let before_in_force = || {
         c.effective.filter(|eff| {
-            events.iter().any(|e| ctx.time(e) <= ctx.as_of && pattern_holds(ctx, &row.action, rk.action, e) && ctx.day(e) < *eff)
+            events.iter().any(|e| pattern_holds(ctx, &row.action, rk.action, e) && ctx.time(e) <= ctx.as_of && ctx.day(e) < *eff)
         })
     };
     if let Some(ex) = first_exempt {
