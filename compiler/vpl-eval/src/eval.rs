@@ -367,7 +367,15 @@ fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut
     let evs: Vec<Ev> = case
         .events
         .iter()
-        .map(|e| Ev { time: c.instant(&e.at), day: c.calendar.day_of(&e.at), bit: c.kind_bit(&e.kind) })
+        .map(|e| {
+            let (time, day) = match (c.calendar.place(&e.at), &e.at) {
+                // An exact instant compares as it is, whatever its offset (see `Compiled::instant`).
+                (Ok((_, day)), When::At(t)) => (*t, day),
+                (Ok(placed), When::Day(_)) => placed,
+                (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
+            };
+            Ev { time, day, bit: c.kind_bit(&e.kind) }
+        })
         .collect();
     // Which interned event kinds the case has, and which roles each actor holds.
     let kinds = evs.iter().fold(0, |m, x| m | x.bit);

@@ -223,6 +223,32 @@ impl Calendar {
         }
     }
 
+    /// Both [`Calendar::instant_of`] and [`Calendar::day_of`] of `w`, in one step: what an
+    /// evaluator needs of every event of a case.
+    pub fn place(&self, w: &crate::When) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
+        /// Days from 0001-01-01 (day 1 of the Common Era) to 1970-01-01.
+        const UNIX_EPOCH_CE: i64 = 719_163;
+        if let Some(s) = self.steady {
+            let off = i64::from(s.offset.local_minus_utc());
+            match w {
+                crate::When::At(t) => {
+                    let unix = t.timestamp();
+                    let day = i32::try_from((unix + off).div_euclid(86_400) + UNIX_EPOCH_CE).ok();
+                    if let (true, Some(day)) = (s.covers(unix), day.and_then(NaiveDate::from_num_days_from_ce_opt)) {
+                        return Ok((t.with_timezone(&s.offset), day));
+                    }
+                }
+                crate::When::Day(d) => {
+                    let unix = (i64::from(d.num_days_from_ce()) - UNIX_EPOCH_CE) * 86_400 - off;
+                    if let (true, Some(t)) = (s.covers(unix), DateTime::from_timestamp(unix, 0)) {
+                        return Ok((t.with_timezone(&s.offset), *d));
+                    }
+                }
+            }
+        }
+        Ok((w.instant_in(self.zone)?, w.day_in(self.zone)))
+    }
+
     /// The first instant of `d` in the calendar's zone (00:00, or the end of a gap that
     /// swallows midnight).
     pub fn start_of(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
