@@ -688,7 +688,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
     // Exceptions of obligations are judged when the duty fell due — at the
     // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
-    if row.modality != Modality::MustNot {
+    if row.modality != Modality::MustNot && !row.exceptions.is_empty() {
         let when_due = Ctx { as_of: limit.map_or(as_of, |l| ctx.time(l)), ..*ctx };
         for ex in &row.exceptions {
             match cond(&when_due, ex) {
