@@ -203,11 +203,7 @@ pub fn for_each_case(
 
 /// Opens a JSON Lines batch for streaming, with a progress bar over its
 /// bytes when asked; reports a file that cannot be opened.
-fn open_batch(
-    rep: &mut Reporter,
-    path: &Path,
-    progress: bool,
-) -> Option<(std::fs::File, Option<indicatif::ProgressBar>)> {
+fn open_batch(rep: &mut Reporter, path: &Path, progress: bool) -> Option<(std::fs::File, Option<indicatif::ProgressBar>)> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
