@@ -386,6 +386,9 @@ impl Counts {
 #[derive(Default)]
 struct Scratch {
     verdicts: Vec<vpl_eval::Verdict>,
+    /// The case's actor ids as JSON strings, one after another, and where each ends.
+    actors: Vec<u8>,
+    actor_ends: Vec<usize>,
 }
 
 /// Checks one case against every policy and writes its output in the
@@ -395,12 +398,18 @@ fn check_one(b: &Batch<'_>, case: &Case, out: &mut Vec<u8>, scratch: &mut Scratc
     let mut counts = Counts::new();
     if b.o.format == CheckFormat::Verdicts {
         // The lean path: the same decisions as the findings, no text made.
+        scratch.actors.clear();
+        scratch.actor_ends.clear();
+        for a in &case.actors {
+            push_json_str(&mut scratch.actors, &a.id);
+            scratch.actor_ends.push(scratch.actors.len());
+        }
         for (c, pieces) in b.compiled.iter().zip(&b.verdicts.policies) {
             vpl_eval::verdicts(c, case, &as_of, &mut scratch.verdicts);
             for v in &scratch.verdicts {
                 counts.count(v.status);
             }
-            pieces.write(out, case, &as_of, &scratch.verdicts);
+            pieces.write(out, case, &as_of, scratch);
         }
         return counts;
     }
@@ -531,19 +540,24 @@ impl VerdictsFormat {
 
 impl VerdictPieces {
     /// One line: the case under this policy.
-    fn write(&self, out: &mut Vec<u8>, case: &Case, as_of: &When, verdicts: &[vpl_eval::Verdict]) {
+    fn write(&self, out: &mut Vec<u8>, case: &Case, as_of: &When, scratch: &Scratch) {
         out.extend_from_slice(b"{\"case\":");
         push_json_str(out, &case.id);
         out.extend_from_slice(&self.head);
         // `When` writes digits, dashes, colons, `T` and an offset: nothing to escape.
         let _ = write!(out, "{as_of}");
         out.extend_from_slice(b"\",\"verdicts\":[");
-        for (i, v) in verdicts.iter().enumerate() {
+        for (i, v) in scratch.verdicts.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(self.rows.get(v.row as usize).map_or(&b"{\"duty\":null,\"actor\":"[..], Vec::as_slice));
-            push_json_str(out, case.actors.get(v.actor as usize).map_or("", |a| a.id.as_str()));
+            let a = v.actor as usize;
+            let from = if a == 0 { Some(0) } else { scratch.actor_ends.get(a - 1).copied() };
+            match (from, scratch.actor_ends.get(a)) {
+                (Some(from), Some(&to)) => out.extend_from_slice(scratch.actors.get(from..to).unwrap_or_default()),
+                _ => out.extend_from_slice(b"null"),
+            }
             out.extend_from_slice(b",\"status\":\"");
             out.extend_from_slice(v.status.as_str().as_bytes());
             out.extend_from_slice(b"\",\"due\":");
@@ -707,7 +721,7 @@ impl<R: std::io::Read> ChunkReader<R> {
         let mut searched = 0;
         let end = loop {
             if text.len() >= CHUNK_BYTES || self.eof {
-                if let Some(nl) = text.get(searched..).and_then(|t| t.iter().rposition(|&c| c == b'\n')) {
+                if let Some(nl) = text.get(searched..).and_then(|t| memchr::memrchr(b'\n', t)) {
                     break searched + nl + 1;
                 }
                 if self.eof {
@@ -741,21 +755,34 @@ impl<R: std::io::Read> ChunkReader<R> {
         if text.is_empty() {
             return Ok(None);
         }
-        let mut lines = Vec::new();
+        let mut lines = Vec::with_capacity(text.len() / 512);
         let mut start = 0;
-        for piece in text.split_inclusive(|&c| c == b'\n') {
+        while start < text.len() {
+            let Some(rest) = text.get(start..) else { break };
+            let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
             self.lineno += 1;
+            let piece = rest.get(..len).unwrap_or_default();
             let mut body = piece.strip_suffix(b"\n").unwrap_or(piece);
             while let Some(b) = body.strip_suffix(b"\r") {
                 body = b;
             }
-            if !std::str::from_utf8(body).is_ok_and(|t| t.trim().is_empty()) {
+            if !is_blank(body) {
                 lines.push((self.lineno, start, start + body.len()));
             }
-            start += piece.len();
+            start += len;
         }
         let n = text.len();
         Ok(Some((Chunk { text, lines }, n)))
+    }
+}
+
+/// A line with nothing but white space (as `str::trim` sees it) — looked at
+/// no further than its first byte that is not ASCII white space.
+fn is_blank(line: &[u8]) -> bool {
+    match line.iter().find(|c| !c.is_ascii_whitespace()) {
+        None => true,
+        Some(c) if c.is_ascii() => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|t| t.trim().is_empty()),
     }
 }
 
@@ -1062,7 +1089,58 @@ impl SeenIds {
 
 #[cfg(test)]
 mod tests {
-    use super::{id_hash, SeenIds, Store};
+    use super::{id_hash, is_blank, ChunkReader, SeenIds, Store, CHUNK_BYTES};
+
+    #[test]
+    fn chunks_hold_whole_lines_numbered_as_in_the_file() {
+        let mut text = String::new();
+        for i in 0..4000 {
+            match i % 9 {
+                0 => text.push('\n'),
+                1 => text.push_str("  \t\r\n"),
+                2 => text.push_str("\u{3000}\n"),
+                3 => text.push_str(&format!("{{\"id\":\"crlf-{i}\"}}\r\n")),
+                4 => text.push_str(&format!("{{\"id\":\"{i}\",\"pad\":\"{}\"}}\n", "x".repeat(i * 37 % 5000))),
+                _ => text.push_str(&format!("{{\"id\":\"{i}\"}}\n")),
+            }
+        }
+        // One line longer than a chunk, and no newline at the very end.
+        text.push_str(&format!("{{\"id\":\"long\",\"pad\":\"{}\"}}\n", "y".repeat(3 * CHUNK_BYTES)));
+        text.push_str("{\"id\":\"last\"}");
+        let expected: Vec<(usize, &str)> = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
+        let mut reader = ChunkReader::new(std::io::Cursor::new(text.as_bytes()));
+        let (mut got, mut chunks, mut bytes) = (Vec::new(), 0, 0);
+        while let Some((chunk, n)) = reader.next_chunk().unwrap() {
+            chunks += 1;
+            bytes += n;
+            assert!(chunk.text.ends_with(b"\n") || chunk.text.ends_with(b"}"), "a chunk ends with a whole line");
+            for &(lineno, start, end) in &chunk.lines {
+                got.push((lineno, String::from_utf8(chunk.text[start..end].to_vec()).unwrap()));
+            }
+        }
+        assert!(chunks > 3, "{chunks} chunks");
+        assert_eq!(bytes, text.len());
+        assert_eq!(got.len(), expected.len());
+        for ((n, l), (m, e)) in got.iter().zip(&expected) {
+            assert_eq!((n, l.as_str()), (m, *e));
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_white_space_as_trim_sees_it() {
+        for s in ["", " ", "\t \r", "\u{3000}", " \u{a0} "] {
+            assert!(is_blank(s.as_bytes()), "{s:?}");
+        }
+        for s in ["{}", "  x", "\u{3000}x", "é"] {
+            assert!(!is_blank(s.as_bytes()), "{s:?}");
+        }
+        assert!(!is_blank(&[b' ', 0xff]), "not UTF-8: not blank, reported");
+    }
 
     fn insert(seen: &mut SeenIds, id: &str) -> bool {
         seen.insert(id_hash(id), id).unwrap()
