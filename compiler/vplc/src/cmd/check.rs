@@ -648,6 +648,8 @@ impl Tally<'_> {
 /// Whole lines of a batch read together: their bytes, and where each line is.
 struct Chunk {
     text: Vec<u8>,
+    /// An empty buffer for the chunk's output (reused from an earlier chunk).
+    out: Vec<u8>,
     /// (line number, start, end) of each non-blank line in `text`, without its line end.
     lines: Vec<(usize, usize, usize)>,
 }
@@ -667,8 +669,10 @@ struct Checked {
 /// Roughly how many bytes of input one thread takes at a time.
 const CHUNK_BYTES: usize = 128 << 10;
 
-fn check_chunk(b: &Batch<'_>, chunk: Chunk, scratch: &mut Scratch) -> Checked {
-    let mut out = Vec::with_capacity(chunk.text.len() * if b.o.format == CheckFormat::Verdicts { 2 } else { 4 });
+fn check_chunk(b: &Batch<'_>, mut chunk: Chunk, scratch: &mut Scratch) -> Checked {
+    let mut out = std::mem::take(&mut chunk.out);
+    out.clear();
+    out.reserve(chunk.text.len() * if b.o.format == CheckFormat::Verdicts { 2 } else { 4 });
     let mut lines = Vec::with_capacity(chunk.lines.len());
     for &(_, start, end) in &chunk.lines {
         let bytes = chunk.text.get(start..end).unwrap_or_default();
@@ -710,12 +714,15 @@ impl<R: std::io::Read> ChunkReader<R> {
     }
 
     /// The next chunk of whole lines (the last may lack its newline), and
-    /// how many bytes it holds; None at the end of the input.
-    fn next_chunk(&mut self) -> std::io::Result<Option<(Chunk, usize)>> {
+    /// how many bytes it holds; None at the end of the input. `spare`
+    /// holds the buffers of a chunk done with, to be used again.
+    fn next_chunk(&mut self, spare: Option<(Vec<u8>, Vec<u8>)>) -> std::io::Result<Option<(Chunk, usize)>> {
         if self.eof && self.carry.is_empty() {
             return Ok(None);
         }
-        let mut text = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+        let (mut text, out) = spare.unwrap_or_default();
+        text.clear();
+        text.reserve(CHUNK_BYTES + (64 << 10));
         text.append(&mut self.carry);
         // Where to look for the last newline from: the bytes before hold none.
         let mut searched = 0;
@@ -772,7 +779,7 @@ impl<R: std::io::Read> ChunkReader<R> {
             start += len;
         }
         let n = text.len();
-        Ok(Some((Chunk { text, lines }, n)))
+        Ok(Some((Chunk { text, out, lines }, n)))
     }
 }
 
@@ -808,11 +815,13 @@ fn check_batch(
     let mut seen_ids = SeenIds::new();
     let mut failed = false;
     // Reads the next chunk of lines; None at the end of the file.
-    let mut next_chunk = |rep: &mut Reporter, failed: &mut bool| -> Option<Chunk> {
+    // The buffers of chunks done with, used again for the next chunks.
+    let mut spare: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    let mut next_chunk = |rep: &mut Reporter, failed: &mut bool, spare: &mut Vec<(Vec<u8>, Vec<u8>)>| -> Option<Chunk> {
         if *failed {
             return None;
         }
-        match reader.next_chunk() {
+        match reader.next_chunk(spare.pop()) {
             Ok(Some((chunk, n))) => {
                 if let Some(b) = &bar {
                     b.inc(n as u64);
@@ -827,7 +836,7 @@ fn check_batch(
             }
         }
     };
-    let mut take = |rep: &mut Reporter, done: Checked, failed: &mut bool| {
+    let mut take = |rep: &mut Reporter, done: Checked, failed: &mut bool, spare: &mut Vec<(Vec<u8>, Vec<u8>)>| {
         // The output of consecutive good lines is written in one piece.
         let mut run = (0, 0);
         for (&(lineno, start, end), line) in done.chunk.lines.iter().zip(done.lines) {
@@ -859,11 +868,12 @@ fn check_batch(
             report_bad_line(rep, &name, lineno, &text, diags, bad, bar.as_ref());
         }
         let _ = out.write_all(done.out.get(run.0..run.1).unwrap_or_default());
+        spare.push((done.chunk.text, done.out));
     };
     if jobs <= 1 {
         let mut scratch = Scratch::default();
-        while let Some(chunk) = next_chunk(rep, &mut failed) {
-            take(rep, check_chunk(b, chunk, &mut scratch), &mut failed);
+        while let Some(chunk) = next_chunk(rep, &mut failed, &mut spare) {
+            take(rep, check_chunk(b, chunk, &mut scratch), &mut failed, &mut spare);
         }
     } else {
         let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(Chunk, std::sync::mpsc::SyncSender<Checked>)>(jobs);
@@ -889,7 +899,7 @@ fn check_batch(
             let mut more = true;
             while more || !in_flight.is_empty() {
                 while more && in_flight.len() < 2 * jobs {
-                    match next_chunk(rep, &mut failed) {
+                    match next_chunk(rep, &mut failed, &mut spare) {
                         Some(chunk) => {
                             let (tx, rx) = std::sync::mpsc::sync_channel(1);
                             if job_tx.send((chunk, tx)).is_err() {
@@ -903,7 +913,7 @@ fn check_batch(
                 }
                 let Some(rx) = in_flight.pop_front() else { break };
                 match rx.recv() {
-                    Ok(done) => take(rep, done, &mut failed),
+                    Ok(done) => take(rep, done, &mut failed, &mut spare),
                     Err(_) => {
                         rep.tool_error(ToolError::Read { path: name.clone(), reason: "a checking thread failed".into() });
                         failed = true;
@@ -1115,13 +1125,15 @@ mod tests {
             .collect();
         let mut reader = ChunkReader::new(std::io::Cursor::new(text.as_bytes()));
         let (mut got, mut chunks, mut bytes) = (Vec::new(), 0, 0);
-        while let Some((chunk, n)) = reader.next_chunk().unwrap() {
+        let mut spare = None;
+        while let Some((chunk, n)) = reader.next_chunk(spare.take()).unwrap() {
             chunks += 1;
             bytes += n;
             assert!(chunk.text.ends_with(b"\n") || chunk.text.ends_with(b"}"), "a chunk ends with a whole line");
             for &(lineno, start, end) in &chunk.lines {
                 got.push((lineno, String::from_utf8(chunk.text[start..end].to_vec()).unwrap()));
             }
+            spare = Some((chunk.text, chunk.out));
         }
         assert!(chunks > 3, "{chunks} chunks");
         assert_eq!(bytes, text.len());
