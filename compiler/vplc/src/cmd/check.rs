@@ -965,12 +965,13 @@ fn ids_error(name: &str, e: std::io::Error) -> ToolError {
 /// - an id the filter may have seen is looked up exactly in the file of
 ///   ids (a sequential read of what is mostly in the page cache). This
 ///   happens for each real duplicate and for each false alarm of the filter:
-///   about one in 10^5 ids at a million ids (a 1 GB batch), so a few reads
-///   of the file per gigabyte of input;
+///   about 2 in 10^5 ids at a million ids (a 1 GB batch), a handful of reads
+///   of the file over the whole batch; the filter fills up beyond about two
+///   million ids (6 in 1,000 at three million);
 /// - should the lookups read more than [`SeenIds::SCAN_BUDGET`] times the
-///   file's size and 256 MiB (a batch with many thousands of duplicate ids, or tens of
-///   millions of ids), the ids are loaded into an exact in-memory set, which
-///   then grows with the batch — only for such input;
+///   file's size and 256 MiB (a batch with many thousands of duplicate ids,
+///   or of several million ids), the ids are loaded into an exact in-memory
+///   set, which then grows with the batch — only for such input;
 /// - if no temporary file can be made, the in-memory set is used from the start.
 ///
 /// Standard input or a pipe works the same way: the file holds the ids
