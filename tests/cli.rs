@@ -155,3 +155,141 @@ fn diagnostics_doc_lists_every_code() {
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(on_disk == md, "docs/diagnostics.md is out of date: run UPDATE_DOCS=1 cargo test -p vplc --test cli");
 }
+
+// ------------------------------------------------------------ check --format verdicts
+
+/// Every bundled instrument the example cases name.
+const EXAMPLE_POLICIES: [&str; 3] = ["cn/provisions-2021", "cn/vuln-draft-2019", "cn/threat-info-draft-2019"];
+
+/// Runs the real binary from the repository root.
+fn vplc_bin(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vplc")).current_dir(root()).env("NO_COLOR", "1").args(args).output().unwrap()
+}
+
+fn verdict_lines(stdout: &[u8]) -> Vec<vplc::cmd::check::VerdictsLine> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a verdicts line ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn check_format_verdicts_exit_codes() {
+    let case = |name: &str| path(&format!("examples/cases/{name}.json"));
+    let late = case("provisions-2021-incomplete-report-then-late");
+    let fine = case("provisions-2021-report-on-time-over-national-day");
+    assert_eq!(run(&["check", "cn/provisions-2021", &late, "--format", "verdicts"]), 1);
+    assert_eq!(run(&["check", "cn/provisions-2021", &late, "--format", "json"]), 1);
+    assert_eq!(run(&["check", "cn/provisions-2021", &fine, "--format", "verdicts"]), 0);
+    assert_eq!(run(&["check", "cn/provisions-2021", &fine, "--format", "json"]), 0);
+    let (_d, bad) = temp_with("bad.json", "{\"id\": \"x\", \"actors\": [], \"events\": [],}");
+    assert_eq!(run(&["check", "cn/provisions-2021", bad.to_str().unwrap(), "--format", "verdicts"]), 2);
+    assert_eq!(run(&["schema", "verdicts"]), 0);
+}
+
+#[test]
+fn check_format_verdicts_output_of_an_example_case() {
+    let out = vplc_bin(&[
+        "check",
+        "cn/provisions-2021",
+        "examples/cases/provisions-2021-incomplete-report-then-late.json",
+        "--format",
+        "verdicts",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Each line reads back into the type `vplc schema verdicts` is made from.
+    assert_eq!(verdict_lines(text.as_bytes()).len(), 1);
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("check_format_verdicts", text);
+    });
+}
+
+/// The lean path decides exactly what the full path does: for every example
+/// case and every instrument, the same verdicts in the same order — duty,
+/// row, citation, actor, status, lateness — and the same deadline.
+#[test]
+fn verdicts_agree_with_the_findings_of_every_example_case() {
+    for as_of in [None, Some("2030-01-01")] {
+        let run = |format: &str| {
+            let mut args = EXAMPLE_POLICIES.to_vec();
+            args.splice(0..0, ["check"]);
+            args.extend(["examples/cases", "--format", format]);
+            if let Some(t) = as_of {
+                args.extend(["--as-of", t]);
+            }
+            let out = vplc_bin(&args);
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+            (out.status.code(), out.stdout)
+        };
+        let (json_code, json) = run("json");
+        let (verdicts_code, verdicts) = run("verdicts");
+        assert_eq!(json_code, verdicts_code, "exit codes");
+        let reports: Vec<vpl_eval::CaseReport> =
+            String::from_utf8_lossy(&json).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines = verdict_lines(&verdicts);
+        assert_eq!(reports.len(), lines.len());
+        assert!(reports.len() >= 3 * 33, "every example case under each instrument: {}", reports.len());
+        let mut compared = 0;
+        for (r, l) in reports.iter().zip(&lines) {
+            let what = format!("{} under {}", r.case, r.instrument);
+            assert_eq!((&r.case, &r.instrument, r.draft, &r.as_of), (&l.case, &l.instrument, l.draft, &l.as_of), "{what}");
+            assert_eq!(r.findings.len(), l.verdicts.len(), "{what}");
+            for (f, v) in r.findings.iter().zip(&l.verdicts) {
+                let ctx = format!("{what}: {} for {}", f.row, f.actor);
+                assert_eq!(
+                    (&f.duty, &f.row, &f.cite.display, &f.actor, f.status, f.late_by_seconds),
+                    (&v.duty, &v.row, &v.cite, &v.actor, v.status, v.late_by_seconds),
+                    "{ctx}"
+                );
+                match (&f.due, &v.due) {
+                    (None, None) => {}
+                    (Some(full), Some(lean)) => {
+                        let lean_t = chrono::DateTime::parse_from_rfc3339(lean).unwrap();
+                        match chrono::DateTime::parse_from_rfc3339(full) {
+                            Ok(t) => assert_eq!(t, lean_t, "{ctx}: due"),
+                            // A whole day: its first instant, in the calendar's zone.
+                            Err(_) => assert_eq!(lean, &format!("{full}T00:00:00+08:00"), "{ctx}: due"),
+                        }
+                    }
+                    other => panic!("{ctx}: due {other:?}"),
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} verdicts compared");
+    }
+}
+
+/// A batch in verdicts form: the same lines whatever the number of threads,
+/// a repeated id reported (and its line left out), exit 2.
+#[test]
+fn a_verdicts_batch_is_the_same_on_one_and_two_threads() {
+    let case = std::fs::read_to_string(root().join("examples/cases/provisions-2021-incomplete-report-then-late.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&case).unwrap();
+    value.as_object_mut().unwrap().remove("expect");
+    let mut jsonl = String::new();
+    for i in 0..3000 {
+        value["id"] = serde_json::Value::String(format!("case-{i}"));
+        jsonl.push_str(&serde_json::to_string(&value).unwrap());
+        jsonl.push('\n');
+        if i == 2000 {
+            value["id"] = serde_json::Value::String("case-17".into());
+            jsonl.push_str(&serde_json::to_string(&value).unwrap());
+            jsonl.push_str("\n\n");
+        }
+    }
+    let (_d, p) = temp_with("batch.jsonl", &jsonl);
+    let p = p.to_str().unwrap();
+    let one = vplc_bin(&["check", "cn/provisions-2021", p, "--format", "verdicts", "--jobs", "1"]);
+    let two = vplc_bin(&["check", "cn/provisions-2021", p, "--format", "verdicts", "--jobs", "2"]);
+    assert_eq!(one.status.code(), Some(2));
+    assert_eq!(two.status.code(), Some(2));
+    assert!(one.stdout == two.stdout, "output differs between 1 and 2 threads");
+    let lines = verdict_lines(&one.stdout);
+    assert_eq!(lines.len(), 3000);
+    assert!(lines.iter().enumerate().all(|(i, l)| l.case == format!("case-{i}")));
+    let stderr = String::from_utf8_lossy(&two.stderr);
+    assert!(stderr.contains("E0710") && stderr.contains("another case in this batch has the id `case-17`"), "{stderr}");
+    assert!(stderr.contains(":2002:"), "the repeat is reported at its line: {stderr}");
+}

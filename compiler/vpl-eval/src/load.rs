@@ -814,7 +814,7 @@ mod fast {
             ("bool", Raw::Bool(b)) => Some(Val::Bool(b)),
             ("int", Raw::Int(i)) => Some(Val::Int(i)),
             ("text", Raw::Str(s)) => Some(Val::Text(s.into_owned())),
-            ("date", Raw::Str(s)) => s.parse::<chrono::NaiveDate>().ok().map(Val::Date),
+            ("date", Raw::Str(s)) => super::plain_date(&s).or_else(|| s.parse::<chrono::NaiveDate>().ok()).map(Val::Date),
             (enum_name, Raw::Str(s)) => {
                 let variants = vocab.enums.get(enum_name)?;
                 variants.iter().any(|x| *x == *s).then(|| Val::Enum(s.into_owned()))
@@ -824,11 +824,16 @@ mod fast {
     }
 
     /// Attributes against their declarations: each known, well typed, given once.
-    fn attrs(vocab: &Vocab, pairs: Field<Pairs<'_>>, decl: impl Fn(&str) -> Option<String>) -> Option<BTreeMap<String, Val>> {
+    fn attrs<'v>(
+        vocab: &'v Vocab,
+        pairs: Field<Pairs<'_>>,
+        decl: impl Fn(&str) -> Option<&'v str>,
+    ) -> Option<BTreeMap<String, Val>> {
         let mut out = BTreeMap::new();
-        for (name, v) in pairs.get().map(|p| p.0).unwrap_or_default() {
+        let Some(Pairs(pairs)) = pairs.get() else { return Some(out) };
+        for (name, v) in pairs {
             let ty = decl(&name.0)?;
-            let val = typed(vocab, v, &ty)?;
+            let val = typed(vocab, v, ty)?;
             if out.insert(name.0.into_owned(), val).is_some() {
                 return None;
             }
@@ -846,7 +851,7 @@ mod fast {
             Some(s) => Some(parse_when(&s.0, opts.tz).ok()?),
             None => None,
         };
-        let facts = attrs(vocab, raw.facts, |name| vocab.facts.get(name).cloned())?;
+        let facts = attrs(vocab, raw.facts, |name| vocab.facts.get(name).map(String::as_str))?;
         let mut actors: Vec<Actor> = Vec::with_capacity(raw.actors.len());
         for a in raw.actors {
             let _ = a.name;
@@ -857,7 +862,8 @@ mod fast {
                 }
                 roles.push(r.0.into_owned());
             }
-            let decl = |name: &str| roles.iter().rev().find_map(|r| vocab.roles.get(r).and_then(|m| m.get(name)).cloned());
+            let decl =
+                |name: &str| roles.iter().rev().find_map(|r| vocab.roles.get(r).and_then(|m| m.get(name)).map(String::as_str));
             let attrs = attrs(vocab, a.attrs, decl)?;
             if actors.iter().any(|x| x.id == *a.id.0) {
                 return None;
@@ -870,7 +876,7 @@ mod fast {
             let (kind, decl) = vocab.events.get_key_value(&*e.kind.0)?;
             let actor = actors.iter().position(|x| x.id == *e.actor.0)?;
             let at = parse_when(&e.at.0, opts.tz).ok()?;
-            let attrs = attrs(vocab, e.attrs, |name| decl.get(name).cloned())?;
+            let attrs = attrs(vocab, e.attrs, |name| decl.get(name).map(String::as_str))?;
             let allowed = vocab.event_by.get(kind).map(Vec::as_slice).unwrap_or_default();
             if !allowed.is_empty() && !actors.get(actor).is_some_and(|h| h.roles.iter().any(|r| allowed.contains(r))) {
                 return None;

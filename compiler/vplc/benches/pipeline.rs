@@ -2,9 +2,12 @@
 //! the same run on the same bytes, so the ratio means something on any
 //! machine. Run with `cargo bench -p vplc --bench pipeline`.
 //!
-//! Bars (issues 2 and 3): compiling the stdlib and every bundled policy
+//! Bars (issues 2, 3 and 7): compiling the stdlib and every bundled policy
 //! ≤ 5 ms; a generated 10,000-duty policy compiles at ≥ 10 MB/s; ≥ 1,000,000
-//! case checks per second in process; `check` on JSON Lines ≥ 100 MB/s.
+//! case checks per second in process; `check` on JSON Lines ≥ 100 MB/s end
+//! to end on one core, within 2× of serde_json parsing the same file, 2 cores
+//! ≥ 1.8× one, peak memory flat from 10 MB to 1 GB (the `e2e` section runs
+//! the real binary; `VPL_E2E_MB` and `VPL_E2E_LARGE_MB` set its file sizes).
 
 #![allow(
     clippy::unwrap_used,
@@ -127,7 +130,7 @@ fn case_json(i: usize) -> String {
     )
 }
 
-fn evaluation(eval: bool, explain_too: bool, lean: bool, jsonl_too: bool) {
+fn evaluation(eval: bool, explain_too: bool, lean: bool, jsonl_too: bool, full: bool) {
     let b = vpl_core::bundled::policy("cn/provisions-2021").expect("bundled");
     let table = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.expect("compiles");
     let compiled = vpl_eval::Compiled::new(table).unwrap();
@@ -203,6 +206,40 @@ fn evaluation(eval: bool, explain_too: bool, lean: bool, jsonl_too: bool) {
         }
     });
     let opts = vpl_eval::Options::default();
+    let load = measure(Duration::from_secs(2), || {
+        for line in jsonl.lines() {
+            black_box(vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap());
+        }
+    });
+    let speed = mb_per_s(jsonl.len(), load);
+    line(
+        "JSON Lines: load only, in process",
+        format!("{speed:.1} MB/s"),
+        "serde_json parsing the same lines",
+        load.as_secs_f64() / base.as_secs_f64(),
+        "",
+    );
+    let mut verdicts = Vec::new();
+    let lean = measure(Duration::from_secs(2), || {
+        let mut n = 0;
+        for line in jsonl.lines() {
+            let c = vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap();
+            vpl_eval::verdicts(&compiled, &c, &as_of, &mut verdicts);
+            n += black_box(&verdicts).len();
+        }
+        n
+    });
+    let speed = mb_per_s(jsonl.len(), lean);
+    line(
+        "JSON Lines: load + verdicts, in process",
+        format!("{speed:.1} MB/s"),
+        "serde_json parsing the same lines",
+        lean.as_secs_f64() / base.as_secs_f64(),
+        if speed >= 100.0 { "bar ≥ 100 MB/s: met" } else { "bar ≥ 100 MB/s: NOT met" },
+    );
+    if !full {
+        return;
+    }
     let t = measure(Duration::from_secs(3), || {
         for line in jsonl.lines() {
             let c = vpl_eval::load_case(vpl_core::FileId(0), 0, line, &vocab, Default::default()).unwrap();
@@ -239,14 +276,20 @@ fn evaluation(eval: bool, explain_too: bool, lean: bool, jsonl_too: bool) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--e2e-child") {
+        e2e::child(&args[i + 1..]);
+        return;
+    }
     // `cargo test --benches` runs this with `--bench` absent; keep that quick.
     if !std::env::args().any(|a| a == "--bench") {
         println!("pipeline benchmarks: run with `cargo bench -p vplc --bench pipeline`");
         return;
     }
     // `cargo bench -p vplc --bench pipeline -- eval` runs only the benchmarks whose name
-    // contains one of the words given (compile, large, eval, explain, lean, jsonl);
-    // `eval-full` and `eval-lean` select the full and the lean evaluation alone.
+    // contains one of the words given (compile, large, eval, explain, lean, jsonl, e2e);
+    // `eval-full` and `eval-lean` select the full and the lean evaluation alone,
+    // `jsonl-load` the in-process JSON Lines figures without the full findings.
     let words: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let on = |name: &str| words.is_empty() || words.iter().any(|w| name.contains(w.as_str()));
     println!("{:<44} {:>16}   {:>8} {:<34} bar", "benchmark", "figure", "ratio", "baseline (same run)");
@@ -256,7 +299,228 @@ fn main() {
     if on("compile-large") {
         large_compile();
     }
-    if on("eval-full") || on("explain") || on("eval-lean") || on("jsonl") {
-        evaluation(on("eval-full") || on("explain"), on("explain"), on("eval-lean"), on("jsonl"));
+    if on("eval-full") || on("explain") || on("eval-lean") || on("jsonl") || on("jsonl-load") {
+        evaluation(on("eval-full") || on("explain"), on("explain"), on("eval-lean"), on("jsonl-load"), on("jsonl"));
+    }
+    // The end-to-end runs take minutes (a 1 GB file): only when asked by name.
+    if words.iter().any(|w| w == "e2e") {
+        e2e::run();
+    }
+}
+
+/// `vplc check` on JSON Lines files, end to end: the real binary, as a
+/// user runs it, beside serde_json parsing the same file in this process.
+mod e2e {
+    use super::{case_json, line};
+    use std::io::{BufRead, Write};
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    /// A varied case: the bench's case with its dates, times, facts,
+    /// attributes and events changed from line to line, some with a title
+    /// that needs escapes, so neither the parser nor the evaluator sees one
+    /// line over and over.
+    fn varied_case(i: usize) -> String {
+        let mut c = case_json(i);
+        if i % 2 == 1 {
+            c = c.replace("\"users_must_act\":true", "\"users_must_act\":false");
+        }
+        if i.is_multiple_of(3) {
+            c = c.replace(
+                ",{\"type\":\"published\",\"actor\":\"finder\",\"at\":\"2024-10-25\",\"attrs\":{\"includes_remedy\":true}}",
+                "",
+            );
+        }
+        if i.is_multiple_of(5) {
+            c = c.replace("2024-10-09T10:00:00+08:00", &format!("2024-09-{:02}T{:02}:30:00+08:00", i % 28 + 1, i % 24));
+        }
+        if i.is_multiple_of(7) {
+            c = c.replace("\"includes_details\":true", "\"includes_details\":false");
+        }
+        if i.is_multiple_of(16) {
+            c = c.replacen(',', ",\"title\":\"PLC \\\"batch\\\" case 漏洞 \\u00e9\",", 1);
+        }
+        c
+    }
+
+    /// Writes varied cases to `path` until it holds `bytes`; returns its size and the number of cases.
+    fn generate(path: &Path, bytes: usize) -> (usize, usize) {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        let (mut n, mut i) = (0, 0);
+        while n < bytes {
+            let c = varied_case(i);
+            w.write_all(c.as_bytes()).unwrap();
+            w.write_all(b"\n").unwrap();
+            n += c.len() + 1;
+            i += 1;
+        }
+        w.flush().unwrap();
+        (n, i)
+    }
+
+    /// serde_json parsing every line of the file into a `Value`, reading it as `vplc` does.
+    fn serde_baseline(path: &Path) -> Duration {
+        let t = Instant::now();
+        let mut r = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).unwrap());
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap() > 0 {
+            std::hint::black_box(serde_json::from_str::<serde_json::Value>(line.trim_end()).unwrap());
+            line.clear();
+        }
+        t.elapsed()
+    }
+
+    /// One run of the real binary.
+    #[derive(Clone, Copy)]
+    struct Run {
+        wall: Duration,
+        /// Peak resident memory, KiB.
+        rss: Option<u64>,
+        /// CPU time, user and system, in seconds.
+        cpu: Option<f64>,
+    }
+
+    /// One run of `vplc check` with standard output to /dev/null.
+    fn vplc(path: &Path, format: &str, jobs: u32) -> Run {
+        // This binary runs itself as a go-between (`--e2e-child`), so that
+        // the peak memory of its only child is the `vplc` process's own.
+        let me = std::env::current_exe().unwrap();
+        let t = Instant::now();
+        let out = std::process::Command::new(me)
+            .args(["--e2e-child", env!("CARGO_BIN_EXE_vplc"), "check", "cn/provisions-2021"])
+            .arg(path)
+            .args(["--format", format, "--jobs", &jobs.to_string(), "--progress", "never"])
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .unwrap();
+        let elapsed = t.elapsed();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut words = text.split_whitespace();
+        let code: i32 = words.next().and_then(|w| w.parse().ok()).unwrap_or(-1);
+        assert!(matches!(code, 0 | 1), "vplc check exited {code}");
+        let rss = words.next().and_then(|w| w.parse().ok());
+        Run { wall: elapsed, rss, cpu: words.next().and_then(|w| w.parse().ok()) }
+    }
+
+    /// The go-between: runs the command with standard output to /dev/null,
+    /// then prints its exit code and the peak memory of its children.
+    pub fn child(args: &[String]) {
+        let (cmd, rest) = args.split_first().unwrap();
+        let status = std::process::Command::new(cmd)
+            .args(rest)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        // Peak resident memory (KiB on Linux) and CPU time (user + system) of the children.
+        #[cfg(unix)]
+        let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+            .map(|u| {
+                let secs = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+                format!("{} {}", u.max_rss(), secs(u.user_time()) + secs(u.system_time()))
+            })
+            .unwrap_or_default();
+        #[cfg(not(unix))]
+        let usage = String::new();
+        println!("{} {usage}", status.code().unwrap_or(-1));
+    }
+
+    fn best(runs: usize, mut f: impl FnMut() -> Run) -> Run {
+        (0..runs).map(|_| f()).min_by_key(|r| r.wall).unwrap()
+    }
+
+    fn mib(kib: Option<u64>) -> String {
+        kib.map_or("?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    }
+
+    pub fn run() {
+        let env_mb = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+        let (mb, large_mb) = (env_mb("VPL_E2E_MB", 200), env_mb("VPL_E2E_LARGE_MB", 1000));
+        let runs = env_mb("VPL_E2E_RUNS", 3).max(1);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cases.jsonl");
+        let (bytes, cases) = generate(&file, mb << 20);
+        let speed = |d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
+        let base = (0..runs).map(|_| serde_baseline(&file)).min().unwrap();
+        println!(
+            "  ({:.0} MB of JSON Lines, {} cases; serde_json parses it to Value at {:.1} MB/s; best of {runs})",
+            bytes as f64 / 1e6,
+            cases,
+            speed(base)
+        );
+        let mut figures = Vec::new();
+        for (name, format, jobs) in [
+            ("vplc check --format verdicts --jobs 1", "verdicts", 1),
+            ("vplc check --format verdicts --jobs 2", "verdicts", 2),
+            ("vplc check --format json --jobs 1", "json", 1),
+            ("vplc check --format json --jobs 2", "json", 2),
+        ] {
+            let r = best(runs, || vplc(&file, format, jobs));
+            let t = r.wall;
+            let bar = match (format, jobs) {
+                (_, 1) if speed(t) >= 100.0 && t.as_secs_f64() <= 2.0 * base.as_secs_f64() => "bars ≥ 100 MB/s, ≤ 2× serde: met",
+                (_, 1) if speed(t) >= 100.0 => "bar ≥ 100 MB/s: met; ≤ 2× serde: NOT met",
+                (_, 1) => "bar ≥ 100 MB/s: NOT met",
+                _ => "",
+            };
+            line(
+                name,
+                format!("{:.1} MB/s", speed(t)),
+                "serde_json parsing the file (Value)",
+                t.as_secs_f64() / base.as_secs_f64(),
+                bar,
+            );
+            println!(
+                "  (peak memory {}; CPU {:.2} s, {:.1} MB per CPU-second)",
+                mib(r.rss),
+                r.cpu.unwrap_or(f64::NAN),
+                bytes as f64 / 1e6 / r.cpu.unwrap_or(f64::NAN)
+            );
+            figures.push(r);
+        }
+        // On a machine whose cores are busy with other work the wall ratio
+        // says little; the CPU ratio says how much work the second thread
+        // adds (1.00: none, so on two free cores the ratio would approach 2).
+        for (i, format) in ["verdicts", "json"].iter().enumerate() {
+            let (one, two) = (figures[2 * i], figures[2 * i + 1]);
+            let ratio = one.wall.as_secs_f64() / two.wall.as_secs_f64();
+            line(
+                &format!("  2 cores vs 1 core, --format {format}"),
+                format!("{ratio:.2}×"),
+                "wall time on 1 core",
+                ratio,
+                if ratio >= 1.8 { "bar ≥ 1.8×: met" } else { "bar ≥ 1.8×: NOT met" },
+            );
+            if let (Some(c1), Some(c2)) = (one.cpu, two.cpu) {
+                println!("  (CPU time with 2 threads / with 1: {:.2}; cores busy with other work: see `uptime`)", c2 / c1);
+            }
+        }
+        // Peak memory at 10 MB and at the large size, one core and two.
+        let small = dir.path().join("small.jsonl");
+        generate(&small, 10 << 20);
+        let large = dir.path().join("large.jsonl");
+        let large_bytes = if large_mb == mb {
+            std::fs::rename(&file, &large).map(|_| bytes).unwrap()
+        } else {
+            generate(&large, large_mb << 20).0
+        };
+        let _ = std::fs::remove_file(&file);
+        for jobs in [1, 2] {
+            let at_small = vplc(&small, "verdicts", jobs).rss;
+            let big = vplc(&large, "verdicts", jobs);
+            let (t, at_large) = (big.wall, big.rss);
+            let grows = match (at_small, at_large) {
+                (Some(s), Some(l)) => l as f64 / s as f64,
+                _ => f64::NAN,
+            };
+            line(
+                &format!("peak memory, verdicts --jobs {jobs}: 10 MB → {:.0} MB", large_bytes as f64 / 1e6),
+                format!("{} → {}", mib(at_small), mib(at_large)),
+                "the same command on 10 MB",
+                grows,
+                if grows <= 1.1 { "bar flat: met" } else { "bar flat: NOT met" },
+            );
+            println!("  ({:.0} MB at {:.1} MB/s)", large_bytes as f64 / 1e6, large_bytes as f64 / 1e6 / t.as_secs_f64());
+        }
     }
 }

@@ -206,6 +206,8 @@ pub enum CheckFormat {
     Human,
     /// One JSON object per case and instrument, one per line.
     Json,
+    /// Per case and instrument one JSON line of verdicts only (duty, cite, actor, status, due): the lean path, for screening batches.
+    Verdicts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -221,6 +223,8 @@ pub enum SchemaKind {
     Case,
     /// Findings (`vplc check --format json`).
     Findings,
+    /// Verdicts (`vplc check --format verdicts`).
+    Verdicts,
     /// The decision table (`vplc compile`).
     Table,
     /// Diagnostics (`--error-format json`).

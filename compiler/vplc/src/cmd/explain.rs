@@ -32,6 +32,7 @@ pub fn schema(which: SchemaKind) -> u8 {
             return OK;
         }
         SchemaKind::Findings => schemars::schema_for!(vpl_eval::CaseReport),
+        SchemaKind::Verdicts => schemars::schema_for!(super::check::VerdictsLine),
         SchemaKind::Table => schemars::schema_for!(vpl_core::DecisionTable),
         SchemaKind::Diagnostic => schemars::schema_for!(vpl_core::diag::JsonDiagnostic),
     };
