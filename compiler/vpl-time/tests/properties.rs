@@ -81,8 +81,9 @@ proptest! {
             let slow = start.instant_in(cal.zone).unwrap();
             prop_assert_eq!(fast, slow);
             prop_assert_eq!(fast.offset(), slow.offset(), "{}", start);
-            prop_assert_eq!(cal.place(&start).unwrap(), (slow, start.day_in(cal.zone)));
-            prop_assert_eq!(cal.place(&start).unwrap().0.offset(), slow.offset());
+            let (placed, placed_day) = cal.place(&start).unwrap();
+            prop_assert_eq!((placed, placed_day), (slow, start.day_in(cal.zone)));
+            prop_assert_eq!(placed.offset(), slow.offset());
             let day = cal.day_of(&start);
             prop_assert_eq!(cal.midnight_after(day).unwrap(), When::Day(day.succ_opt().unwrap()).instant_in(cal.zone).unwrap());
             if let When::At(t) = start {
