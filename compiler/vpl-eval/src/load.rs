@@ -8,6 +8,7 @@ use crate::case::*;
 use crate::finding::Status;
 use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use vpl_core::diag::{did_you_mean, Diagnostic};
 use vpl_core::table::model::Vocabulary;
@@ -23,6 +24,18 @@ pub struct Vocab {
     event_by: BTreeMap<String, Vec<String>>,
     facts: BTreeMap<String, String>,
     enums: HashMap<String, Vec<String>>,
+    /// The same declarations hashed, for the fast path, which looks up every
+    /// event's type and every attribute (the sorted maps above list names in
+    /// order for help texts).
+    hashed: Hashed,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Hashed {
+    roles: FxHashMap<String, FxHashMap<String, String>>,
+    /// Each event type's fields, and the roles that can do it (empty: anyone).
+    events: FxHashMap<String, (FxHashMap<String, String>, Vec<String>)>,
+    facts: FxHashMap<String, String>,
 }
 
 impl Vocab {
@@ -42,6 +55,16 @@ impl Vocab {
             v.facts.extend(voc.facts.iter().map(|f| (f.name.clone(), f.r#type.clone())));
             v.enums.extend(voc.enums.iter().map(|e| (e.name.clone(), e.variants.clone())));
         }
+        let hash = |m: &BTreeMap<String, String>| m.iter().map(|(k, t)| (k.clone(), t.clone())).collect();
+        v.hashed = Hashed {
+            roles: v.roles.iter().map(|(r, attrs)| (r.clone(), hash(attrs))).collect(),
+            events: v
+                .events
+                .iter()
+                .map(|(e, fields)| (e.clone(), (hash(fields), v.event_by.get(e).cloned().unwrap_or_default())))
+                .collect(),
+            facts: hash(&v.facts),
+        };
         v
     }
 }
@@ -851,19 +874,20 @@ mod fast {
             Some(s) => Some(parse_when(&s.0, opts.tz).ok()?),
             None => None,
         };
-        let facts = attrs(vocab, raw.facts, |name| vocab.facts.get(name).map(String::as_str))?;
+        let hashed = &vocab.hashed;
+        let facts = attrs(vocab, raw.facts, |name| hashed.facts.get(name).map(String::as_str))?;
         let mut actors: Vec<Actor> = Vec::with_capacity(raw.actors.len());
         for a in raw.actors {
             let _ = a.name;
             let mut roles = Vec::with_capacity(a.roles.len());
             for r in a.roles {
-                if !vocab.roles.contains_key(&*r.0) {
+                if !hashed.roles.contains_key(&*r.0) {
                     return None;
                 }
                 roles.push(r.0.into_owned());
             }
             let decl =
-                |name: &str| roles.iter().rev().find_map(|r| vocab.roles.get(r).and_then(|m| m.get(name)).map(String::as_str));
+                |name: &str| roles.iter().rev().find_map(|r| hashed.roles.get(r).and_then(|m| m.get(name)).map(String::as_str));
             let attrs = attrs(vocab, a.attrs, decl)?;
             if actors.iter().any(|x| x.id == *a.id.0) {
                 return None;
@@ -873,11 +897,10 @@ mod fast {
         let mut events = Vec::with_capacity(raw.events.len());
         for (i, e) in raw.events.into_iter().enumerate() {
             let _ = e.note;
-            let (kind, decl) = vocab.events.get_key_value(&*e.kind.0)?;
+            let (kind, (decl, allowed)) = hashed.events.get_key_value(&*e.kind.0)?;
             let actor = actors.iter().position(|x| x.id == *e.actor.0)?;
             let at = parse_when(&e.at.0, opts.tz).ok()?;
             let attrs = attrs(vocab, e.attrs, |name| decl.get(name).map(String::as_str))?;
-            let allowed = vocab.event_by.get(kind).map(Vec::as_slice).unwrap_or_default();
             if !allowed.is_empty() && !actors.get(actor).is_some_and(|h| h.roles.iter().any(|r| allowed.contains(r))) {
                 return None;
             }
