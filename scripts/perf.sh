@@ -17,6 +17,7 @@ args=()
 for a in "$@"; do
     if [ "$a" = "--quick" ]; then
         args+=(--gate-cases 2000 --time-cases 200 --budget-ms 200)
+        export VPL_E2E_MB="${VPL_E2E_MB:-20}" VPL_E2E_LARGE_MB="${VPL_E2E_LARGE_MB:-50}" VPL_E2E_RUNS="${VPL_E2E_RUNS:-1}"
     else
         args+=("$a")
     fi
@@ -26,6 +27,14 @@ echo "== cargo bench -p vplc --bench pipeline" >&2
 cargo bench -q -p vplc --bench pipeline 2>"$tmp/bench.err" | tee "$tmp/pipeline.txt" >&2 || {
     cat "$tmp/bench.err" >&2
     echo "pipeline bench failed" >&2
+    exit 2
+}
+# The real binary on generated JSON Lines: one and two cores, peak memory at 10 MB and the large
+# size (VPL_E2E_MB, VPL_E2E_LARGE_MB, VPL_E2E_RUNS; --quick makes them small).
+echo "== cargo bench -p vplc --bench pipeline -- e2e" >&2
+cargo bench -q -p vplc --bench pipeline -- e2e 2>"$tmp/bench.err" | grep -v '^benchmark ' | tee -a "$tmp/pipeline.txt" >&2 || {
+    cat "$tmp/bench.err" >&2
+    echo "end-to-end bench failed" >&2
     exit 2
 }
 

@@ -246,16 +246,36 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
     let _ = writeln!(s, "## The bars of issue 7\n");
     s.push_str(&bars(rows));
     let lines = bench.map(parse_bench).unwrap_or_default();
-    // Issue 7: JSON Lines end to end within 2x of serde_json parsing the same file.
-    if let Some(l) = lines.iter().find(|l| l.name.starts_with("JSON Lines")) {
+    // Issue 7: JSON Lines end to end within 2x of serde_json parsing the same file: the real
+    // binary on one core when the e2e section ran, else the in-process figure.
+    let e2e = lines.iter().find(|l| l.name.starts_with("vplc check --format verdicts --jobs 1"));
+    if let Some(l) = e2e.or_else(|| lines.iter().find(|l| l.name.starts_with("JSON Lines"))) {
         let r: f64 = l.ratio.trim_end_matches('×').parse().unwrap_or(f64::NAN);
         let _ = writeln!(
             s,
-            "| JSON Lines end to end within 2× of serde_json parsing the same lines | {} ({}) | {} |",
+            "| JSON Lines end to end within 2× of serde_json parsing the same lines (`{}`) | {} ({}) | {} |",
+            l.name,
             l.ratio,
             l.figure,
             if r <= 2.0 { "met" } else { "not met" }
         );
+    }
+    // The bars the e2e section prints with a verdict of its own (two cores, flat memory).
+    for l in lines.iter().filter(|l| l.name.contains("2 cores vs 1 core") || l.name.starts_with("peak memory")) {
+        let met = if l.bar.contains("NOT met") {
+            "not met"
+        } else if l.bar.contains("met") {
+            "met"
+        } else {
+            "—"
+        };
+        let _ = writeln!(s, "| {} | {} ({}) | {met} |", l.name, l.figure, l.bar);
+    }
+    if let Some(l) =
+        lines.iter().find(|l| l.name == "compile stdlib + every bundled policy — the same in a fresh process (+ parse once)")
+    {
+        let met = if l.bar.contains("NOT met") { "not met" } else { "met" };
+        let _ = writeln!(s, "| compiling the stdlib and every bundled policy ≤ 5 ms (a fresh process) | {} | {met} |", l.figure);
     }
     let _ = writeln!(s, "\nBars of the pipeline bench (issues 2, 3 and 7), as it prints them:\n");
     let _ = writeln!(s, "| benchmark | figure | bar |");
@@ -263,11 +283,15 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
     for l in lines.iter().filter(|l| !l.bar.is_empty()) {
         let _ = writeln!(s, "| {} | {} ({} {}) | {} |", l.name, l.figure, l.ratio, l.baseline, l.bar);
     }
-    let _ = writeln!(
-        s,
-        "\nNot measured by this script: batch checking on 2 cores against one, and peak memory from 10 MB to 1 GB \
-         of input (`/usr/bin/time -v vplc check cn/provisions-2021 FILE.jsonl`).\n"
-    );
+    if e2e.is_none() {
+        let _ = writeln!(
+            s,
+            "\nNot measured in this run: the end-to-end section (`cargo bench -p vplc --bench pipeline -- e2e`), \
+             which times the real `vplc` on JSON Lines on one and two cores and reads its peak memory.\n"
+        );
+    } else {
+        s.push('\n');
+    }
 
     let _ = writeln!(s, "## VPL beside Cedar and Rego\n");
     let _ = writeln!(

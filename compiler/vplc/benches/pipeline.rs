@@ -40,7 +40,7 @@ fn measure<T>(budget: Duration, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn line(name: &str, value: String, baseline: &str, ratio: f64, bar: &str) {
-    println!("{name:<44} {value:>16}   {ratio:>7.2}× {baseline:<34} {bar}");
+    println!("{name:<44}  {value:>16}   {ratio:>7.2}×  {baseline:<34}  {bar}");
 }
 
 fn mb_per_s(bytes: usize, d: Duration) -> f64 {
@@ -485,8 +485,8 @@ mod e2e {
             let (one, two) = (figures[2 * i], figures[2 * i + 1]);
             let ratio = one.wall.as_secs_f64() / two.wall.as_secs_f64();
             line(
-                &format!("  2 cores vs 1 core, --format {format}"),
-                format!("{ratio:.2}×"),
+                &format!("2 cores vs 1 core, --format {format}"),
+                format!("speed-up {ratio:.2}"),
                 "wall time on 1 core",
                 ratio,
                 if ratio >= 1.8 { "bar ≥ 1.8×: met" } else { "bar ≥ 1.8×: NOT met" },
