@@ -17,7 +17,8 @@ pub const MAX_NESTING: usize = 256;
 /// through each.
 fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
-    let next = |from: usize, wanted: fn(&u8) -> bool| bytes.get(from..).and_then(|rest| rest.iter().position(wanted)).map(|k| from + k);
+    let next =
+        |from: usize, wanted: fn(&u8) -> bool| bytes.get(from..).and_then(|rest| rest.iter().position(wanted)).map(|k| from + k);
     let mut i = 0usize;
     while i < until {
         let Some(at) = next(i, |b| matches!(b, b'"' | b'/' | b'(' | b'{' | b')' | b'}')) else { break };
