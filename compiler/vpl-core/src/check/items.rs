@@ -434,7 +434,7 @@ impl<'a> Checker<'a> {
     pub(super) fn check_replacements(&mut self) {
         let links = std::mem::take(&mut self.replacements);
         for (new, old) in &links {
-            let find = |id: &str| self.penalties.iter().find(|p| p.id == id).cloned();
+            let find = |id: &str| self.penalties.iter().find(|p| p.id == id);
             let (Some(n), Some(o)) = (find(&new.node), find(&old.node)) else { continue };
             let problem = if n.instrument == o.instrument {
                 Some((

@@ -39,11 +39,7 @@ fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bo
                 }
             }
             Some(b'/') if bytes.get(at + 1) == Some(&b'/') => i = next(at, |b| *b == b'\n').map_or(bytes.len(), |n| n + 1),
-            Some(&b) if matches!(b, b'(' | b'{' | b')' | b'}') => {
-                if !each(at, b) {
-                    return;
-                }
-            }
+            Some(&b) if matches!(b, b'(' | b'{' | b')' | b'}') && !each(at, b) => return,
             _ => {}
         }
     }

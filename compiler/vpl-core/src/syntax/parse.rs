@@ -108,7 +108,7 @@ impl Cx {
     /// optional groups leave at its end.
     pub fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.start() + trimmed_len(pair.as_str()))
+        Span::new(self.file, s.start(), s.start() + trimmed_len(s.as_str()))
     }
 
     /// The next inner pair, which the grammar guarantees.
