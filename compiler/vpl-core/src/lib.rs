@@ -137,10 +137,10 @@ fn load_imports(
                 continue;
             };
             loaded.push(u.target.node.clone());
-            let id = sources.add(name.clone(), text.clone());
+            let id = sources.add(name.clone(), text);
             let parsed_file = match bundled_src {
                 Some(b) => parse_bundled(id, b),
-                None => syntax::parse_file(id, &text).map(Arc::new),
+                None => syntax::parse_file(id, sources.get(id).map_or("", |f| f.text.as_str())).map(Arc::new),
             };
             match parsed_file {
                 Ok(f) => {
