@@ -205,6 +205,22 @@ impl Env {
         }
     }
 
+    /// A role's attributes, shared: a handle to hold while reporting errors.
+    pub fn shared_role_fields(&self, role: &str) -> Rc<[FieldInfo]> {
+        match self.decls.get(role).map(|d| &d.kind) {
+            Some(DeclKind::Role { fields }) => Rc::clone(fields),
+            _ => Rc::from([]),
+        }
+    }
+
+    /// An event's fields, shared: a handle to hold while reporting errors.
+    pub fn shared_event_fields(&self, event: &str) -> Rc<[FieldInfo]> {
+        match self.decls.get(event).map(|d| &d.kind) {
+            Some(DeclKind::Event { fields, .. }) => Rc::clone(fields),
+            _ => Rc::from([]),
+        }
+    }
+
     pub fn enum_variants(&self, e: &str) -> Option<&[String]> {
         match &self.decls.get(e)?.kind {
             DeclKind::Enum { variants } => Some(&variants[..]),
