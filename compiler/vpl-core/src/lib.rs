@@ -23,6 +23,7 @@ pub use table::model::DecisionTable;
 
 use check::{Origin, Unit};
 use diag::Diagnostics;
+use std::sync::Arc;
 use syntax::ast;
 
 /// What compiling one policy yields: the files read (for rendering
@@ -53,7 +54,7 @@ pub fn no_files(_id: &str, _from: &str) -> Option<(String, String)> {
 pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::default();
-    let mut parsed: Vec<(FileId, ast::File, Origin)> = Vec::new();
+    let mut parsed: Vec<(FileId, Arc<ast::File>, Origin)> = Vec::new();
     for b in bundled::STDLIB {
         let id = sources.add(b.name, b.text);
         match parse_bundled(id, b) {
@@ -63,7 +64,7 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
     }
     let main_id = sources.add(name, text);
     match syntax::parse_file(main_id, text) {
-        Ok(f) => parsed.push((main_id, f, Origin::Main)),
+        Ok(f) => parsed.push((main_id, Arc::new(f), Origin::Main)),
         Err(es) => diags.0.extend(es),
     }
     load_imports(&mut sources, &mut parsed, &mut diags, resolve);
@@ -98,7 +99,7 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
 /// cycles at the `use` that names them.
 fn load_imports(
     sources: &mut SourceMap,
-    parsed: &mut Vec<(FileId, ast::File, Origin)>,
+    parsed: &mut Vec<(FileId, Arc<ast::File>, Origin)>,
     diags: &mut Diagnostics,
     resolve: Resolver<'_>,
 ) {
@@ -136,10 +137,10 @@ fn load_imports(
                 continue;
             };
             loaded.push(u.target.node.clone());
-            let id = sources.add(name.clone(), text.clone());
+            let id = sources.add(name.clone(), text);
             let parsed_file = match bundled_src {
                 Some(b) => parse_bundled(id, b),
-                None => syntax::parse_file(id, &text),
+                None => syntax::parse_file(id, sources.get(id).map_or("", |f| f.text.as_str())).map(Arc::new),
             };
             match parsed_file {
                 Ok(f) => {
@@ -165,23 +166,24 @@ fn load_imports(
 /// Parses a bundled file (a stdlib file or an imported bundled instrument)
 /// once per process and file id: its text never changes, and its syntax tree
 /// depends only on the text and the id its spans carry. Every later compile
-/// that loads it at the same id gets a copy. (Compiling every bundled policy
-/// used to re-parse the stdlib each time, mostly the CN calendar.)
-fn parse_bundled(id: FileId, b: &'static bundled::Bundled) -> Result<ast::File, Vec<Diagnostic>> {
-    type Cache = std::sync::Mutex<std::collections::HashMap<(u32, &'static str), Result<ast::File, Vec<Diagnostic>>>>;
+/// that loads it at the same id shares that tree. (Compiling every bundled
+/// policy used to re-parse the stdlib each time, mostly the CN calendar; a
+/// deep copy of the cached trees still cost a tenth of a compile.)
+fn parse_bundled(id: FileId, b: &'static bundled::Bundled) -> Result<Arc<ast::File>, Vec<Diagnostic>> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<(u32, &'static str), Result<Arc<ast::File>, Vec<Diagnostic>>>>;
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&(id.0, b.name)).cloned()) {
         return hit;
     }
-    let result = syntax::parse_file(id, b.text);
+    let result = syntax::parse_file(id, b.text).map(Arc::new);
     if let Ok(mut c) = cache.lock() {
         c.insert((id.0, b.name), result.clone());
     }
     result
 }
 
-fn is_main_id(parsed: &[(FileId, ast::File, Origin)], id: &str) -> bool {
+fn is_main_id(parsed: &[(FileId, Arc<ast::File>, Origin)], id: &str) -> bool {
     parsed.iter().any(|(_, f, o)| *o == Origin::Main && instrument_id(f).as_deref() == Some(id))
 }
 

@@ -5,6 +5,7 @@ use crate::span::Span;
 use crate::syntax::ast;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// The type of a fact, field or expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,12 +130,14 @@ pub struct FieldInfo {
     pub docs: Vec<String>,
 }
 
+/// What a name declares. Lookups hand out clones, so the lists are shared
+/// (`Rc`) rather than copied on every use of a name.
 #[derive(Debug, Clone)]
 pub enum DeclKind {
-    Role { fields: Vec<FieldInfo> },
-    Event { by: Vec<String>, fields: Vec<FieldInfo> },
+    Role { fields: Rc<[FieldInfo]> },
+    Event { by: Rc<[String]>, fields: Rc<[FieldInfo]> },
     Fact { ty: Type },
-    Enum { variants: Vec<String> },
+    Enum { variants: Rc<[String]> },
     Unit(UnitMeaning),
     Penalty,
     Calendar,
@@ -190,21 +193,37 @@ impl Env {
 
     pub fn role_fields(&self, role: &str) -> Option<&[FieldInfo]> {
         match &self.decls.get(role)?.kind {
-            DeclKind::Role { fields } => Some(fields),
+            DeclKind::Role { fields } => Some(&fields[..]),
             _ => None,
         }
     }
 
     pub fn event_fields(&self, event: &str) -> Option<&[FieldInfo]> {
         match &self.decls.get(event)?.kind {
-            DeclKind::Event { fields, .. } => Some(fields),
+            DeclKind::Event { fields, .. } => Some(&fields[..]),
             _ => None,
+        }
+    }
+
+    /// A role's attributes, shared: a handle to hold while reporting errors.
+    pub fn shared_role_fields(&self, role: &str) -> Rc<[FieldInfo]> {
+        match self.decls.get(role).map(|d| &d.kind) {
+            Some(DeclKind::Role { fields }) => Rc::clone(fields),
+            _ => Rc::from([]),
+        }
+    }
+
+    /// An event's fields, shared: a handle to hold while reporting errors.
+    pub fn shared_event_fields(&self, event: &str) -> Rc<[FieldInfo]> {
+        match self.decls.get(event).map(|d| &d.kind) {
+            Some(DeclKind::Event { fields, .. }) => Rc::clone(fields),
+            _ => Rc::from([]),
         }
     }
 
     pub fn enum_variants(&self, e: &str) -> Option<&[String]> {
         match &self.decls.get(e)?.kind {
-            DeclKind::Enum { variants } => Some(variants),
+            DeclKind::Enum { variants } => Some(&variants[..]),
             _ => None,
         }
     }

@@ -219,7 +219,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                let fields = self.env.role_fields(role).unwrap_or_default().to_vec();
+                let fields = self.env.shared_role_fields(role);
                 match fields.iter().find(|f| f.name == attr.node) {
                     Some(f) => Some((Operand::Bearer { attr: f.name.clone() }, f.ty.clone())),
                     None => {
@@ -261,7 +261,7 @@ impl<'a> Checker<'a> {
 
     fn name_operand(&mut self, e: &Expr, n: &str, scope: &Scope<'_>, expected: Option<&Type>) -> Option<(Operand, Type)> {
         if let Some(ev) = scope.event {
-            let fields = self.env.event_fields(ev).unwrap_or_default().to_vec();
+            let fields = self.env.shared_event_fields(ev);
             if let Some(f) = fields.iter().find(|f| f.name == n) {
                 return Some((Operand::Field { name: f.name.clone() }, f.ty.clone()));
             }

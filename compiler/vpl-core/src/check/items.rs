@@ -4,6 +4,7 @@ use super::env::*;
 use super::*;
 use crate::syntax::ast::{CalendarClause, DutyClause, InstrumentClause, PenaltyClause, TextClause, Timing};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use std::str::FromStr;
 
 /// Who a fine is imposed on: the entity (单位), the directly responsible
@@ -18,11 +19,11 @@ impl<'a> Checker<'a> {
     pub(super) fn declare_file(&mut self, u: &Unit<'_>) {
         for item in items(u) {
             match item {
-                Item::Role(r) => self.declare(&r.name, DeclKind::Role { fields: Vec::new() }, &r.docs),
-                Item::Event(e) => self.declare(&e.name, DeclKind::Event { by: Vec::new(), fields: Vec::new() }, &e.docs),
+                Item::Role(r) => self.declare(&r.name, DeclKind::Role { fields: Rc::from([]) }, &r.docs),
+                Item::Event(e) => self.declare(&e.name, DeclKind::Event { by: Rc::from([]), fields: Rc::from([]) }, &e.docs),
                 Item::Fact(f) => self.declare(&f.name, DeclKind::Fact { ty: Type::Bool }, &f.docs),
                 Item::Enum(e) => {
-                    let variants = e.variants.iter().map(|v| v.name.node.clone()).collect();
+                    let variants = e.variants.iter().map(|v| v.name.node.clone()).collect::<Vec<_>>().into();
                     self.declare(&e.name, DeclKind::Enum { variants }, &e.docs);
                 }
                 Item::Unit(d) => {
@@ -72,7 +73,7 @@ impl<'a> Checker<'a> {
                     let fields = self.fields(&r.fields);
                     if let Some(d) = self.env.decls.get_mut(&r.name.node) {
                         if d.span == r.name.span {
-                            d.kind = DeclKind::Role { fields };
+                            d.kind = DeclKind::Role { fields: fields.into() };
                         }
                     }
                 }
@@ -90,7 +91,7 @@ impl<'a> Checker<'a> {
                     let fields = self.fields(&e.fields);
                     if let Some(d) = self.env.decls.get_mut(&e.name.node) {
                         if d.span == e.name.span {
-                            d.kind = DeclKind::Event { by, fields };
+                            d.kind = DeclKind::Event { by: by.into(), fields: fields.into() };
                         }
                     }
                 }
@@ -433,7 +434,7 @@ impl<'a> Checker<'a> {
     pub(super) fn check_replacements(&mut self) {
         let links = std::mem::take(&mut self.replacements);
         for (new, old) in &links {
-            let find = |id: &str| self.penalties.iter().find(|p| p.id == id).cloned();
+            let find = |id: &str| self.penalties.iter().find(|p| p.id == id);
             let (Some(n), Some(o)) = (find(&new.node), find(&old.node)) else { continue };
             let problem = if n.instrument == o.instrument {
                 Some((
@@ -1033,7 +1034,7 @@ impl<'a> Checker<'a> {
                 }
                 DeclKind::Event { by, fields } => v.events.push(EventInfo {
                     name: name.clone(),
-                    by: by.clone(),
+                    by: by.to_vec(),
                     fields: fields.iter().map(ft).collect(),
                     doc: d.docs.clone(),
                 }),
@@ -1041,7 +1042,7 @@ impl<'a> Checker<'a> {
                     v.facts.push(FieldType { name: name.clone(), r#type: type_name(ty), doc: d.docs.clone() })
                 }
                 DeclKind::Enum { variants } => {
-                    v.enums.push(EnumInfo { name: name.clone(), variants: variants.clone(), doc: d.docs.clone() })
+                    v.enums.push(EnumInfo { name: name.clone(), variants: variants.to_vec(), doc: d.docs.clone() })
                 }
                 _ => {}
             }

@@ -12,32 +12,36 @@ use pest::error::{ErrorVariant, InputLocation};
 pub const MAX_NESTING: usize = 256;
 
 /// Calls `each(position, byte)` for every bracket outside strings and `//`
-/// comments, before `until`.
+/// comments, before `until`. Every file is scanned before it is parsed, so
+/// this jumps from one byte that matters to the next rather than stepping
+/// through each.
 fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
+    let next =
+        |from: usize, wanted: fn(&u8) -> bool| bytes.get(from..).and_then(|rest| rest.iter().position(wanted)).map(|k| from + k);
     let mut i = 0usize;
-    let mut in_string = false;
     while i < until {
-        let Some(&b) = bytes.get(i) else { break };
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                        i += 1;
-                    }
-                }
-                b'(' | b'{' | b')' | b'}' if !each(i, b) => return,
-                _ => {}
-            }
+        let Some(at) = next(i, |b| matches!(b, b'"' | b'/' | b'(' | b'{' | b')' | b'}')) else { break };
+        if at >= until {
+            break;
         }
-        i += 1;
+        i = at + 1;
+        match bytes.get(at) {
+            Some(b'"') => {
+                // To the closing quote, stepping over escapes.
+                loop {
+                    let Some(q) = next(i, |b| matches!(b, b'"' | b'\\')) else { return };
+                    if bytes.get(q) == Some(&b'"') {
+                        i = q + 1;
+                        break;
+                    }
+                    i = q + 2;
+                }
+            }
+            Some(b'/') if bytes.get(at + 1) == Some(&b'/') => i = next(at, |b| *b == b'\n').map_or(bytes.len(), |n| n + 1),
+            Some(&b) if matches!(b, b'(' | b'{' | b')' | b'}') && !each(at, b) => return,
+            _ => {}
+        }
     }
 }
 

@@ -108,7 +108,7 @@ impl Cx {
     /// optional groups leave at its end.
     pub fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.start() + trimmed_len(pair.as_str()))
+        Span::new(self.file, s.start(), s.start() + trimmed_len(s.as_str()))
     }
 
     /// The next inner pair, which the grammar guarantees.
@@ -173,9 +173,21 @@ impl Cx {
     // ------------------------------------------------------------ literals
 
     pub fn string(&mut self, pair: Pair<Rule>) -> String {
+        let mut out = String::new();
+        self.string_into(pair, &mut out);
+        out
+    }
+
+    /// Appends the string's text, with its escapes resolved, to `out`.
+    fn string_into(&mut self, pair: Pair<Rule>, out: &mut String) {
+        let raw = pair.clone().into_inner().next().map_or("", |p| p.as_str());
+        if !raw.contains('\\') {
+            // Most strings (article texts above all) have no escape: copy them whole.
+            out.push_str(raw);
+            return;
+        }
         let span = self.span(&pair);
-        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
-        let mut out = String::with_capacity(raw.len());
+        out.reserve(raw.len());
         let mut chars = raw.chars();
         while let Some(c) = chars.next() {
             if c != '\\' {
@@ -197,11 +209,15 @@ impl Cx {
                 }
             }
         }
-        out
     }
 
+    /// The adjacent literals of a text, joined.
     fn text(&mut self, pair: Pair<Rule>) -> String {
-        pair.into_inner().map(|p| self.string(p)).collect()
+        let mut out = String::with_capacity(pair.as_str().len());
+        for p in pair.into_inner() {
+            self.string_into(p, &mut out);
+        }
+        out
     }
 
     pub fn int(&mut self, pair: Pair<Rule>) -> Spanned<i64> {

@@ -8,29 +8,29 @@ pub mod render;
 use crate::check::{Checked, CheckedDuty};
 use crate::codes::Code;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::span::Span;
 use model::*;
 
 /// Most alternatives one condition may expand to.
 pub const MAX_ALTERNATIVES: usize = 256;
 
 pub fn lower(checked: Checked, diags: &mut Diagnostics) -> DecisionTable {
-    let mut rows = Vec::new();
-    for duty in &checked.duties {
+    let Checked { instrument, duties, penalties, articles, vocabulary, calendar } = checked;
+    let mut rows = Vec::with_capacity(duties.len());
+    // The span of the duty each row comes from, for the overlap warnings.
+    let mut row_spans = Vec::with_capacity(duties.len());
+    for duty in duties {
+        let span = duty.span;
         lower_duty(duty, &mut rows, diags);
+        row_spans.resize(rows.len(), span);
     }
-    overlaps(&checked.duties, &rows, diags);
-    DecisionTable {
-        schema_version: SCHEMA_VERSION,
-        instrument: checked.instrument,
-        rows,
-        penalties: checked.penalties,
-        articles: checked.articles,
-        vocabulary: checked.vocabulary,
-        calendar: checked.calendar,
-    }
+    overlaps(&rows, &row_spans, diags);
+    DecisionTable { schema_version: SCHEMA_VERSION, instrument, rows, penalties, articles, vocabulary, calendar }
 }
 
-fn lower_duty(duty: &CheckedDuty, rows: &mut Vec<Row>, diags: &mut Diagnostics) {
+/// The duty's rows: one per alternative of its condition. The duty is
+/// consumed, so its fields move into the last row rather than being copied.
+fn lower_duty(duty: CheckedDuty, rows: &mut Vec<Row>, diags: &mut Diagnostics) {
     let alternatives = match &duty.when {
         None => vec![Vec::new()],
         Some((cond, span)) => match dnf(cond) {
@@ -55,22 +55,28 @@ fn lower_duty(duty: &CheckedDuty, rows: &mut Vec<Row>, diags: &mut Diagnostics) 
             }
         },
     };
-    let many = alternatives.len() > 1;
-    for (i, conditions) in alternatives.into_iter().enumerate() {
-        rows.push(Row {
-            id: if many { format!("{}#{}", duty.name, i + 1) } else { duty.name.clone() },
-            duty: duty.name.clone(),
-            cite: duty.cite.clone(),
-            modality: duty.modality,
-            bearer: duty.bearer.clone(),
-            conditions,
-            trigger: duty.trigger.clone(),
-            action: duty.action.clone(),
-            deadline: duty.deadline.clone(),
-            exceptions: duty.exceptions.clone(),
-            penalties: duty.penalties.clone(),
-            doc: duty.doc.clone(),
-        });
+    let count = alternatives.len();
+    let base = Row {
+        id: String::new(),
+        duty: duty.name,
+        cite: duty.cite,
+        modality: duty.modality,
+        bearer: duty.bearer,
+        conditions: Vec::new(),
+        trigger: duty.trigger,
+        action: duty.action,
+        deadline: duty.deadline,
+        exceptions: duty.exceptions,
+        penalties: duty.penalties,
+        doc: duty.doc,
+    };
+    let mut alternatives = alternatives.into_iter();
+    for (i, conditions) in alternatives.by_ref().take(count.saturating_sub(1)).enumerate() {
+        rows.push(Row { id: format!("{}#{}", base.duty, i + 1), conditions, ..base.clone() });
+    }
+    if let Some(conditions) = alternatives.next() {
+        let id = if count > 1 { format!("{}#{count}", base.duty) } else { base.duty.clone() };
+        rows.push(Row { id, conditions, ..base });
     }
 }
 
@@ -167,17 +173,17 @@ const MAX_OVERLAP_WARNINGS: usize = 20;
 /// together but whose deadlines are different periods. Rows are grouped by
 /// (bearer, action, trigger) first, so only rows that could conflict are
 /// compared, and the search stops after a few warnings.
-fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
+fn overlaps(rows: &[Row], row_spans: &[Span], diags: &mut Diagnostics) {
     let is_period = |d: &Deadline| matches!(d, Deadline::Within { .. } | Deadline::OpenTextured { .. });
-    let mut groups: std::collections::BTreeMap<String, Vec<&Row>> = std::collections::BTreeMap::new();
-    for r in rows.iter().filter(|r| r.modality == Modality::Must && is_period(&r.deadline)) {
+    let mut groups: std::collections::BTreeMap<String, Vec<(&Row, Span)>> = std::collections::BTreeMap::new();
+    for (r, span) in rows.iter().zip(row_spans).filter(|(r, _)| r.modality == Modality::Must && is_period(&r.deadline)) {
         let key = serde_json::to_string(&(&r.bearer, &r.action, &r.trigger)).unwrap_or_default();
-        groups.entry(key).or_default().push(r);
+        groups.entry(key).or_default().push((r, *span));
     }
     let mut reported: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     for group in groups.values() {
-        for (i, a) in group.iter().enumerate() {
-            for b in group.iter().skip(i + 1) {
+        for (i, &(a, sa)) in group.iter().enumerate() {
+            for &(b, sb) in group.iter().skip(i + 1) {
                 if reported.len() >= MAX_OVERLAP_WARNINGS {
                     return;
                 }
@@ -190,20 +196,15 @@ fn overlaps(duties: &[CheckedDuty], rows: &[Row], diags: &mut Diagnostics) {
                     continue;
                 }
                 reported.insert((a.duty.as_str(), b.duty.as_str()));
-                let span_of = |name: &str| duties.iter().find(|d| d.name == name).map(|d| d.span);
-                if let (Some(sa), Some(sb)) = (span_of(&a.duty), span_of(&b.duty)) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::ConflictingRows,
-                            format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty),
-                        )
-                        .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
-                        .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
-                        .help(
-                            "make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them",
-                        ),
-                    );
-                }
+                diags.push(
+                    Diagnostic::new(
+                        Code::ConflictingRows,
+                        format!("duties `{}` and `{}` overlap with different deadlines", a.duty, b.duty),
+                    )
+                    .primary(sb, format!("deadline: {}", render::deadline_words(&b.deadline)))
+                    .secondary(sa, format!("deadline: {}", render::deadline_words(&a.deadline)))
+                    .help("make their conditions exclusive (e.g. `offering == product` / `offering == service`), or merge them"),
+                );
             }
         }
     }
