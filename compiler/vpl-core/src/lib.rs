@@ -63,8 +63,15 @@ pub fn compile(name: &str, text: &str, resolve: Resolver<'_>) -> Compilation {
         }
     }
     let main_id = sources.add(name, text);
-    match syntax::parse_file(main_id, text) {
-        Ok(f) => parsed.push((main_id, Arc::new(f), Origin::Main)),
+    // A bundled instrument given as the policy is parsed once a process, as
+    // when another policy imports it.
+    let bundled_main = bundled::POLICIES.iter().find(|b| b.name == name && b.text == text);
+    let main = match bundled_main {
+        Some(b) => parse_bundled(main_id, b),
+        None => syntax::parse_file(main_id, text).map(Arc::new),
+    };
+    match main {
+        Ok(f) => parsed.push((main_id, f, Origin::Main)),
         Err(es) => diags.0.extend(es),
     }
     load_imports(&mut sources, &mut parsed, &mut diags, resolve);
