@@ -47,9 +47,11 @@ pub fn compile_all(rep: &mut Reporter, policies: &[String]) -> Option<Vec<Compil
     Some(out)
 }
 
-pub fn parse_as_of(rep: &mut Reporter, s: &str) -> Option<When> {
+/// `--as-of TIME`: `Some(None)` when absent; `None` (already reported) when invalid.
+pub fn parse_as_of(rep: &mut Reporter, s: Option<&str>) -> Option<Option<When>> {
+    let Some(s) = s else { return Some(None) };
     match vpl_eval::load::parse_when(s, None) {
-        Ok(w) => Some(w),
+        Ok(w) => Some(Some(w)),
         Err(why) => {
             rep.tool_error(ToolError::BadArgument { what: format!("--as-of {s}"), why });
             None
@@ -272,13 +274,7 @@ pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
     let policies: Vec<String> = policies.into_iter().cloned().collect();
     let Some(compiled) = compile_all(rep, &policies) else { return BAD_INPUT };
     let Some(tz) = parse_tz(rep, &o.tz) else { return BAD_INPUT };
-    let forced_as_of = match &o.as_of {
-        Some(s) => match parse_as_of(rep, s) {
-            Some(w) => Some(w),
-            None => return BAD_INPUT,
-        },
-        None => None,
-    };
+    let Some(forced_as_of) = parse_as_of(rep, o.as_of.as_deref()) else { return BAD_INPUT };
     let now = now();
     let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
     let color = use_color(rep_color(o), std::io::stdout().is_terminal());

@@ -128,10 +128,7 @@ fn compiled(rep: &mut Reporter, t: DecisionTable) -> Option<Compiled> {
 /// Checks every case under both versions, then builds witnesses. The flag
 /// is false when some case file could not be read (already reported).
 pub fn impact(rep: &mut Reporter, a: DecisionTable, b: DecisionTable, d: TableDiff, o: &Options) -> Option<(Impact, bool)> {
-    let forced = match &o.as_of {
-        Some(s) => Some(parse_as_of(rep, s)?),
-        None => None,
-    };
+    let forced = parse_as_of(rep, o.as_of.as_deref())?;
     let (old, new) = (compiled(rep, a)?, compiled(rep, b)?);
     let pairs = vpl_core::diff::pairs(&old.table, &new.table);
     let vocab = Vocab::new([&old.table.vocabulary, &new.table.vocabulary]);

@@ -45,13 +45,7 @@ pub fn doc(rep: &mut Reporter, policies: &[String], o: &Options) -> u8 {
         site.amendments.push(vpl_doc::Amendment { old: a, new: b, diff });
     }
     if !o.cases.is_empty() {
-        let forced = match &o.as_of {
-            Some(s) => match parse_as_of(rep, s) {
-                Some(w) => Some(w),
-                None => return BAD_INPUT,
-            },
-            None => None,
-        };
+        let Some(forced) = parse_as_of(rep, o.as_of.as_deref()) else { return BAD_INPUT };
         let now = now();
         let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
         let refs: Vec<&vpl_eval::Compiled> = compiled.iter().collect();

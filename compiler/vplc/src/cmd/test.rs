@@ -19,13 +19,7 @@ pub fn test(rep: &mut Reporter, paths: &[PathBuf], extra: &[String], format: Tes
     let mut policies: Vec<String> = vpl_core::bundled::POLICIES.iter().map(|b| b.id.to_string()).collect();
     policies.extend(extra.iter().cloned());
     let Some(compiled) = compile_all(rep, &policies) else { return BAD_INPUT };
-    let forced = match as_of {
-        Some(s) => match parse_as_of(rep, s) {
-            Some(w) => Some(w),
-            None => return BAD_INPUT,
-        },
-        None => None,
-    };
+    let Some(forced) = parse_as_of(rep, as_of) else { return BAD_INPUT };
     let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
     let paths = if paths.is_empty() { vec![PathBuf::from("examples/cases")] } else { paths.to_vec() };
     let files = case_files(rep, &paths);
