@@ -9,11 +9,12 @@
 //! nothing (comparisons): case files list what is true of an actor.
 
 use crate::case::{Case, Event, Val};
+use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, NONE};
 use crate::finding::*;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
-use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Row, Value};
+use vpl_core::table::model::{CmpOp, Deadline, DecisionTable, Modality, Period, Row};
 use vpl_core::table::render::{cond_words, pattern_words};
 use vpl_time::{Period as TPeriod, Timing, Unit, When};
 
@@ -28,26 +29,12 @@ pub struct Compiled {
     summaries: Vec<String>,
     /// The instrument's status in words, for every report.
     status_words: String,
-    /// Each row's bearer role as a bit (`None`: beyond the first 64 roles).
-    row_bearer: Vec<Option<u64>>,
-    /// The kinds of each row's events as bits.
-    row_kinds: Vec<RowKinds>,
-    /// The bearer roles and event kinds of the rows, interned as bits.
-    roles: Vec<String>,
-    /// The first 64 event kinds of the rows and their bit positions.
-    kind_index: rustc_hash::FxHashMap<String, u32>,
-}
-
-/// The kinds of a row's events (trigger, act, and the event a deadline
-/// refers to), each as the bit of an interned kind (`None`: no such event,
-/// or a kind beyond the first 64, compared by name). A row whose trigger
-/// kind is absent from a case says nothing about it; with no event of the
-/// act's kind there is no act to find and no prohibition broken.
-#[derive(Debug, Clone, Copy, Default)]
-struct RowKinds {
-    trigger: Option<u64>,
-    action: Option<u64>,
-    limit: Option<u64>,
+    /// The rows, their conditions and their penalties' fine conditions over
+    /// interned numbers (see [`crate::program`]).
+    program: Program,
+    /// Tells one `Compiled` from another, for what a thread keeps between
+    /// cases (the as-of instant last worked out).
+    id: u64,
 }
 
 /// What to compute besides the verdicts.
@@ -94,30 +81,8 @@ impl Compiled {
             }
             InstrumentStatus::InForce { effective, .. } => format!("in force from {effective}"),
         };
-        let mut roles: Vec<String> = Vec::new();
-        let mut kinds: Vec<String> = Vec::new();
-        let bit = |names: &mut Vec<String>, name: &str| {
-            let i = names.iter().position(|n| n == name).unwrap_or_else(|| {
-                names.push(name.to_owned());
-                names.len() - 1
-            });
-            u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i))
-        };
-        let row_bearer = table.rows.iter().map(|r| bit(&mut roles, &r.bearer)).collect();
-        let row_kinds = table
-            .rows
-            .iter()
-            .map(|r| RowKinds {
-                trigger: r.trigger.as_ref().and_then(|t| bit(&mut kinds, &t.event)),
-                action: bit(&mut kinds, &r.action.event),
-                limit: match &r.deadline {
-                    Deadline::Before { event } | Deadline::Prior { event, .. } | Deadline::With { event } => {
-                        bit(&mut kinds, &event.event)
-                    }
-                    _ => None,
-                },
-            })
-            .collect();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let program = Program::new(&table);
         Ok(Compiled {
             table,
             calendar,
@@ -125,21 +90,9 @@ impl Compiled {
             effective,
             summaries,
             status_words,
-            row_bearer,
-            row_kinds,
-            roles,
-            kind_index: kinds.into_iter().take(64).zip(0..).collect(),
+            program,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
-    }
-
-    /// The bit of an event kind (0: one no row names, or beyond the first 64).
-    fn kind_bit(&self, kind: &str) -> u64 {
-        self.kind_index.get(kind).map_or(0, |&i| 1u64 << i)
-    }
-
-    /// The bits of the names in `names` (only the first 64 have bits).
-    fn bits<'a>(names: &[String], of: impl Iterator<Item = &'a str>) -> u64 {
-        of.filter_map(|x| names.iter().take(64).position(|n| n == x)).fold(0, |m, i| m | 1u64 << i)
     }
 
     /// `as_of` as the last instant it covers: a date means the end of that day.
@@ -203,52 +156,43 @@ impl std::fmt::Display for Missing<'_> {
     }
 }
 
-impl Ctx<'_> {
-    /// What the per-case cache holds of `e`.
-    fn ev(&self, e: &Event) -> Option<&Ev> {
-        e.index.checked_sub(1).and_then(|i| self.evs.get(i))
+/// An event of the case with what the view holds of it.
+#[derive(Clone, Copy)]
+struct E<'a> {
+    /// Its index in `case.events`.
+    i: usize,
+    e: &'a Event,
+    x: &'a Ev,
+}
+
+impl<'a> Ctx<'a> {
+    /// Event `i` of the case with its view.
+    fn get(&self, i: u32) -> Option<E<'a>> {
+        let i = i as usize;
+        Some(E { i, e: self.case.events.get(i)?, x: self.v.evs.get(i)? })
     }
 
-    /// An event's instant, from the per-case cache.
-    fn time(&self, e: &Event) -> DateTime<FixedOffset> {
-        self.ev(e).map_or_else(|| self.c.instant(&e.at), |x| x.time)
+    /// Whether the case has an event of kind `kind`.
+    fn may_have(&self, kind: u32) -> bool {
+        !self.v.of_kind(kind).is_empty()
     }
+}
 
-    /// An event's day in the calendar's zone, from the per-case cache.
-    fn day(&self, e: &Event) -> NaiveDate {
-        self.ev(e).map_or_else(|| self.c.calendar.day_of(&e.at), |x| x.day)
+/// The order of two events, from what the view holds of them.
+fn order(a: &Ev, b: &Ev) -> Order {
+    use std::cmp::Ordering::*;
+    if !a.whole_day && !b.whole_day {
+        return match a.time.cmp(&b.time) {
+            Less => Order::Before,
+            Equal => Order::Same,
+            Greater => Order::After,
+        };
     }
-
-    /// Whether the case has an event of the kind `bit` stands for (`None`:
-    /// a kind without a bit, which may be there).
-    fn may_have(&self, bit: Option<u64>) -> bool {
-        bit.is_none_or(|b| self.kinds & b != 0)
-    }
-
-    /// Whether `e` is of the kind `p` names, whose bit is `bit` if it has one.
-    fn is_kind(&self, e: &Event, p: &EventPattern, bit: Option<u64>) -> bool {
-        match (bit, self.ev(e)) {
-            (Some(b), Some(x)) => x.bit & b != 0,
-            _ => e.kind == p.event,
-        }
-    }
-
-    /// [`Compiled::order`] of two events, from the per-case caches.
-    fn order(&self, a: &Event, b: &Event) -> Order {
-        use std::cmp::Ordering::*;
-        match (&a.at, &b.at) {
-            (When::At(x), When::At(y)) => match x.cmp(y) {
-                Less => Order::Before,
-                Equal => Order::Same,
-                Greater => Order::After,
-            },
-            _ => match self.day(a).cmp(&self.day(b)) {
-                Less => Order::Before,
-                Greater => Order::After,
-                Equal if a.at.is_whole_day() && b.at.is_whole_day() => Order::Same,
-                Equal => Order::Unclear,
-            },
-        }
+    match a.day.cmp(&b.day) {
+        Less => Order::Before,
+        Greater => Order::After,
+        Equal if a.whole_day && b.whole_day => Order::Same,
+        Equal => Order::Unclear,
     }
 }
 
@@ -269,30 +213,18 @@ impl<'a> Truth<'a> {
     }
 }
 
-/// What evaluation needs of one event, worked out once a case.
-#[derive(Debug, Clone, Copy)]
-struct Ev {
-    /// Its instant in the calendar's zone (a whole day: its first instant).
-    time: DateTime<FixedOffset>,
-    /// Its day in the calendar's zone.
-    day: NaiveDate,
-    /// Its kind as a bit (0: a kind no row names).
-    bit: u64,
-}
-
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     c: &'a Compiled,
-    /// The bits of the interned event kinds the case has.
-    kinds: u64,
-    /// What evaluation needs of each event, in `case.events` order.
-    evs: &'a [Ev],
+    /// The case as numbers.
+    v: &'a View,
     /// The day the case is judged as of, in the calendar's zone (kept when
     /// `as_of` is moved to judge an exception at another moment).
     judged_day: NaiveDate,
     case: &'a Case,
     bearer: Option<usize>,
-    event: Option<&'a Event>,
+    /// The event a pattern's filter is looking at (its index).
+    event: Option<usize>,
     as_of: DateTime<FixedOffset>,
 }
 
@@ -360,46 +292,61 @@ pub fn verdicts(c: &Compiled, case: &Case, as_of: &When, out: &mut Vec<Verdict>)
     run::<Verdict>(c, case, as_of, Options::default(), out);
 }
 
+thread_local! {
+    /// The view of the case being checked; its buffers are kept from case to case.
+    static VIEW: std::cell::RefCell<View> = std::cell::RefCell::new(View::default());
+}
+
 /// Every row for every actor holding its bearer role: the one evaluation
 /// loop of both the full and the lean path.
 fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
-    let as_of_i = c.as_of_instant(as_of);
-    let evs: Vec<Ev> = case
-        .events
-        .iter()
-        .map(|e| {
-            let (time, day) = match (c.calendar.place(&e.at), &e.at) {
-                // An exact instant compares as it is, whatever its offset (see `Compiled::instant`).
-                (Ok((_, day)), When::At(t)) => (*t, day),
-                (Ok(placed), When::Day(_)) => placed,
-                (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
-            };
-            Ev { time, day, bit: c.kind_bit(&e.kind) }
-        })
-        .collect();
-    // Which interned event kinds the case has, and which roles each actor holds.
-    let kinds = evs.iter().fold(0, |m, x| m | x.bit);
-    let roles = |a: &crate::case::Actor| Compiled::bits(&c.roles, a.roles.iter().map(String::as_str));
-    let actor_roles: Vec<u64> = case.actors.iter().map(roles).collect();
-    let judged_day = c.calendar.day_of(&When::At(as_of_i));
-    let base = Ctx { c, kinds, evs: &evs, judged_day, case, bearer: None, event: None, as_of: as_of_i };
-    for (ri, (row, rk)) in c.table.rows.iter().zip(&c.row_kinds).enumerate() {
-        if !base.may_have(rk.trigger) {
+    VIEW.with(|v| match v.try_borrow_mut() {
+        Ok(mut v) => run_on(&mut v, c, case, as_of, opts, out),
+        // Only if a check runs inside another on this thread.
+        Err(_) => run_on(&mut View::default(), c, case, as_of, opts, out),
+    });
+}
+
+fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
+    let (as_of_i, judged_day) = match &v.as_of {
+        Some((id, w, i, d)) if *id == c.id && same_when(w, as_of) => (*i, *d),
+        _ => {
+            let i = c.as_of_instant(as_of);
+            let d = c.calendar.day_of(&When::At(i));
+            v.as_of = Some((c.id, *as_of, i, d));
+            (i, d)
+        }
+    };
+    v.fill(&c.program, case, |w| match (c.calendar.place(w), w) {
+        // An exact instant compares as it is, whatever its offset (see `Compiled::instant`).
+        (Ok((_, day)), When::At(t)) => (*t, day),
+        (Ok(placed), When::Day(_)) => placed,
+        (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
+    });
+    let v: &View = v;
+    let base = Ctx { c, v, judged_day, case, bearer: None, event: None, as_of: as_of_i };
+    for (ri, (row, cr)) in c.table.rows.iter().zip(&c.program.rows).enumerate() {
+        if cr.trigger.as_ref().is_some_and(|t| !base.may_have(t.kind)) {
             continue;
         }
-        let bearer = c.row_bearer.get(ri).copied().flatten();
-        for (ai, actor) in case.actors.iter().enumerate() {
-            let holds = match (bearer, actor_roles.get(ai)) {
-                (Some(b), Some(r)) => r & b != 0,
-                _ => actor.has_role(&row.bearer),
-            };
-            if !holds {
+        for ai in 0..case.actors.len() {
+            if !v.holds(ai, cr.bearer) {
                 continue;
             }
-            if let Some(f) = check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, *rk, opts) {
+            if let Some(f) = check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, cr, opts) {
                 out.push(f);
             }
         }
+    }
+}
+
+/// Whether two case times are the same, offsets included (equal instants
+/// with other offsets are shown otherwise).
+fn same_when(a: &When, b: &When) -> bool {
+    match (a, b) {
+        (When::Day(x), When::Day(y)) => x == y,
+        (When::At(x), When::At(y)) => x == y && x.offset() == y.offset(),
+        _ => false,
     }
 }
 
@@ -618,28 +565,28 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
 }
 
 /// One row for one bearer (`ctx.bearer`).
-fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Options) -> Option<O> {
+fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Options) -> Option<O> {
     let (c, case, as_of) = (ctx.c, ctx.case, ctx.as_of);
     let actor = ctx.bearer.unwrap_or_default();
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
-    let trigger = match &row.trigger {
-        Some(p) => Some(first_event(&ctx, p, rk.trigger, None)?),
+    let trigger = match &cr.trigger {
+        Some(p) => Some(first_event(&ctx, p, None)?),
         None => None,
     };
     let mut explanation = Why { on: opts.explain, steps: Vec::new() };
     let actor_id = case.actors.get(actor).map_or("", |a| a.id.as_str());
     explanation.push_with(|| format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer)));
     if let Some(e) = trigger {
-        explanation.push_with(|| format!("triggered by {}", event_words(c, case, e)));
+        explanation.push_with(|| format!("triggered by {}", event_words(c, case, e.e)));
     }
 
     // The condition (one alternative of the duty's `when`): any false
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
     let ctx = &ctx;
-    for lit in &row.conditions {
-        match cond(ctx, lit) {
+    for (lit, clit) in row.conditions.iter().zip(&cr.conditions) {
+        match cond(ctx, clit) {
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
@@ -648,7 +595,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
             }
         }
     }
-    let mut f = O::begin(c, case, ri, row, actor, trigger);
+    let mut f = O::begin(c, case, ri, row, actor, trigger.map(|t| t.e));
     if let Some((why, lit)) = unknown {
         f.note(|| format!("missing data: {why}; a person must establish whether {}", cond_words(lit)));
         f.explanation(explanation.steps);
@@ -657,7 +604,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
 
     // Instruments in force bind from their effective date.
     if let Some(eff) = c.effective {
-        let from = trigger.map_or(ctx.judged_day, |e| ctx.day(e));
+        let from = trigger.map_or(ctx.judged_day, |e| e.x.day);
         if from < eff {
             f.set_status(Status::NotApplicable);
             f.note(|| {
@@ -675,9 +622,9 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
     // An ordering duty (`before EVENT`, `N unit before EVENT`) arises only
     // when that event happens; until then there is nothing to say.
     let limit = match &row.deadline {
-        Deadline::Before { event } | Deadline::Prior { event, .. } if row.modality == Modality::Must => {
-            let l = first_event(ctx, event, rk.limit, None);
-            if l.is_none() && first_event(ctx, &row.action, rk.action, None).is_none() {
+        Deadline::Before { .. } | Deadline::Prior { .. } if row.modality == Modality::Must => {
+            let l = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None));
+            if l.is_none() && first_event(ctx, &cr.action, None).is_none() {
                 return None;
             }
             l
@@ -689,9 +636,9 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
     // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
     if row.modality != Modality::MustNot && !row.exceptions.is_empty() {
-        let when_due = Ctx { as_of: limit.map_or(as_of, |l| ctx.time(l)), ..*ctx };
-        for ex in &row.exceptions {
-            match cond(&when_due, ex) {
+        let when_due = Ctx { as_of: limit.map_or(as_of, |l| l.x.time), ..*ctx };
+        for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
+            match cond(&when_due, cex) {
                 Truth::Yes => {
                     f.set_status(Status::Exempt);
                     f.note(|| format!("exception holds: {}", cond_words(ex)));
@@ -714,17 +661,17 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, rk: RowKinds, opts: Opt
 
     // The act: the first qualifying event (after the trigger, if any).
     // A prohibition looks at every act (see `must_not`), the others at the first.
-    let action = || first_event(ctx, &row.action, rk.action, trigger);
+    let action = || first_event(ctx, &cr.action, trigger.map(|t| t.x));
     match row.modality {
         Modality::May | Modality::Encouraged => {
             f.set_status(if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
             if let Some(a) = action() {
-                f.done_at(c, &a.at);
-                explanation.push_with(|| format!("done: {}", event_words(c, case, a)));
+                f.done_at(c, &a.e.at);
+                explanation.push_with(|| format!("done: {}", event_words(c, case, a.e)));
             }
         }
-        Modality::Must => must(ctx, row, rk, trigger, action(), &mut f, &mut explanation),
-        Modality::MustNot => must_not(ctx, row, rk, trigger, &mut f, &mut explanation),
+        Modality::Must => must(ctx, row, cr, trigger, action(), &mut f, &mut explanation),
+        Modality::MustNot => must_not(ctx, row, cr, trigger, &mut f, &mut explanation),
     }
     // Exposure matters where a duty was broken.
     if f.status().is_violation() {
@@ -806,17 +753,17 @@ fn judge(
 fn must(
     ctx: &Ctx<'_>,
     row: &Row,
-    rk: RowKinds,
-    trigger: Option<&Event>,
-    action: Option<&Event>,
+    cr: &CRow,
+    trigger: Option<E<'_>>,
+    action: Option<E<'_>>,
     f: &mut impl Out,
     why: &mut Why,
 ) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
-        f.done_at(c, &a.at);
-        why.push_with(|| format!("done: {}", event_words(c, ctx.case, a)));
+        f.done_at(c, &a.e.at);
+        why.push_with(|| format!("done: {}", event_words(c, ctx.case, a.e)));
     } else {
         why.push_with(|| format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
     }
@@ -828,9 +775,9 @@ fn must(
             };
             let Some(tp) = period(p) else { return };
             let dl = if why.on {
-                vpl_time::deadline(&c.calendar, &trigger.at, tp)
+                vpl_time::deadline(&c.calendar, &trigger.e.at, tp)
             } else {
-                vpl_time::deadline_quiet(&c.calendar, &trigger.at, tp)
+                vpl_time::deadline_quiet(&c.calendar, &trigger.e.at, tp)
             };
             let dl = match dl {
                 Ok(d) => d,
@@ -843,21 +790,21 @@ fn must(
             why.extend(dl.steps.iter().cloned());
             f.due(&dl.due);
             f.last_day(dl.last_day);
-            judge(c, &dl, &trigger.at, action, f, as_of);
+            judge(c, &dl, &trigger.e.at, action.map(|a| a.e), f, as_of);
             if let Some(amb) = &dl.ambiguous {
                 f.note_or(|| amb.clone());
             }
         }
         Deadline::OpenTextured { word } => {
             f.set_status(Status::Undetermined);
-            let Some(start) = trigger.map(|t| ctx.time(t)) else {
+            let Some(start) = trigger.map(|t| t.x.time) else {
                 f.note(|| format!("to be done `{word}`; a person must judge whether it was"));
                 return;
             };
-            let end = action.map_or(as_of, |a| ctx.time(a));
+            let end = action.map_or(as_of, |a| a.x.time);
             // Words only: the lean path has no use for them.
             let elapsed = if f.wants_text() { vpl_time::format_duration_human(end - start) } else { String::new() };
-            let approx = if action.is_some_and(|a| a.at.is_whole_day()) || trigger.is_some_and(|t| t.at.is_whole_day()) {
+            let approx = if action.is_some_and(|a| a.x.whole_day) || trigger.is_some_and(|t| t.x.whole_day) {
                 "about "
             } else {
                 ""
@@ -881,30 +828,30 @@ fn must(
             }
         },
         Deadline::Before { event } => {
-            let limit = first_event(ctx, event, rk.limit, None);
+            let limit = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None));
             match (action, limit) {
                 (Some(a), Some(l)) => {
-                    f.due_event(c, &l.at, ctx.time(l));
-                    match ctx.order(a, l) {
+                    f.due_event(c, &l.e.at, l.x.time);
+                    match order(a.x, l.x) {
                         Order::Before => f.set_status(Status::Met),
                         Order::Unclear => {
                             f.note(|| {
                                 format!(
                                     "done on the same day as {}; a person must establish which came first",
-                                    event_words(c, ctx.case, l)
+                                    event_words(c, ctx.case, l.e)
                                 )
                             });
                         }
                         Order::Same | Order::After => {
-                            let by = ctx.time(a) - ctx.time(l);
-                            set_late(f, c, &a.at, by, None);
+                            let by = a.x.time - l.x.time;
+                            set_late(f, c, &a.e.at, by, None);
                         }
                     }
                 }
                 (None, Some(l)) => {
                     f.set_status(Status::Missed);
-                    f.due_event(c, &l.at, ctx.time(l));
-                    why.push_with(|| format!("it had to come before {}", event_words(c, ctx.case, l)));
+                    f.due_event(c, &l.e.at, l.x.time);
+                    why.push_with(|| format!("it had to come before {}", event_words(c, ctx.case, l.e)));
                 }
                 (Some(_), None) => f.set_status(Status::Met),
                 (None, None) => {
@@ -914,19 +861,19 @@ fn must(
             }
         }
         Deadline::Prior { period: p, event } => {
-            let Some(l) = first_event(ctx, event, rk.limit, None) else {
+            let Some(l) = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None)) else {
                 f.set_status(if action.is_some() { Status::Met } else { Status::Pending });
                 f.note(|| format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
                 return;
             };
             let Some(tp) = period(p) else { return };
-            match vpl_time::deadline_before(&c.calendar, &l.at, tp) {
+            match vpl_time::deadline_before(&c.calendar, &l.e.at, tp) {
                 Ok(dl) => {
                     why.extend(dl.steps.iter().cloned());
                     f.due(&dl.due);
                     f.last_day(dl.last_day);
                     match action {
-                        Some(a) => judge(c, &dl, &l.at, Some(a), f, as_of),
+                        Some(a) => judge(c, &dl, &l.e.at, Some(a.e), f, as_of),
                         None => f.set_status(Status::Missed),
                     }
                 }
@@ -934,23 +881,24 @@ fn must(
             }
         }
         Deadline::With { event } => {
-            let Some(l) = first_event(ctx, event, rk.limit, None) else {
+            let Some(l) = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None)) else {
                 f.set_status(Status::Pending);
                 f.note(|| format!("due together with {}, which has not happened", pattern_words(event)));
                 return;
             };
-            f.due_event(c, &l.at, ctx.time(l));
+            f.due_event(c, &l.e.at, l.x.time);
             // The same act, or acts on the same day, count as "simultaneous".
             let same = ctx
-                .case
-                .events
+                .v
+                .of_kind(cr.action.kind)
                 .iter()
-                .filter(|e| pattern_holds(ctx, &row.action, rk.action, e))
-                .any(|a| ctx.day(a) == ctx.day(l));
+                .filter_map(|&i| ctx.get(i))
+                .filter(|a| matches_beyond_kind(ctx, &cr.action, *a))
+                .any(|a| a.x.day == l.x.day);
             f.set_status(if same { Status::Met } else { Status::Missed });
         }
         Deadline::ForAtLeast { period: p } => {
-            let from = trigger.map(|t| t.at).or_else(|| action.map(|a| a.at));
+            let from = trigger.map(|t| t.e.at).or_else(|| action.map(|a| a.e.at));
             match (from, period(p)) {
                 (Some(from), Some(tp)) => match vpl_time::deadline(&c.calendar, &from, tp) {
                     Ok(dl) => {
@@ -969,53 +917,43 @@ fn must(
 
 /// A prohibition: the first act inside its window, for which no exception
 /// held at the moment of the act, breaks it.
-fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: &mut impl Out, why: &mut Why) {
+fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
     let window_end = match &row.deadline {
         Deadline::Before { event } => {
-            let end = first_event(ctx, event, rk.limit, None);
+            let end = cr.limit.as_ref().and_then(|l| first_event(ctx, l, None));
             match end {
-                Some(e) => why.push_with(|| format!("the prohibition ran until {}", event_words(c, ctx.case, e))),
+                Some(e) => why.push_with(|| format!("the prohibition ran until {}", event_words(c, ctx.case, e.e))),
                 None => why.push_with(|| format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
             }
             end
         }
         _ => None,
     };
-    // With no event of the act's kind, nothing below has anything to look at.
-    let events = if ctx.may_have(rk.action) { ctx.case.events.as_slice() } else { &[] };
+    // The events of the act's kind, in time order (the file's order among
+    // equal times); with none, nothing below has anything to look at.
+    let events = || ctx.v.of_kind(cr.action.kind).iter().filter_map(|&i| ctx.get(i));
     // The acts done by `as_of`, once the instrument was in force, and not
     // before the trigger: the cheap tests first, the pattern's filter last.
-    let mut acts: Vec<(&Event, DateTime<FixedOffset>)> = Vec::new();
-    for (e, x) in events.iter().zip(ctx.evs) {
-        let kind = match rk.action {
-            Some(b) => x.bit & b != 0,
-            None => e.kind == row.action.event,
-        };
-        if kind
-            && x.time <= ctx.as_of
-            && c.effective.is_none_or(|eff| x.day >= eff)
-            && trigger.is_none_or(|t| ctx.order(e, t) != Order::Before)
-            && matches_beyond_kind(ctx, &row.action, e)
-        {
-            acts.push((e, x.time));
-        }
-    }
-    // In time order; the file's order among equal times.
-    acts.sort_by_key(|&(_, t)| t);
+    let acts = events().filter(|e| {
+        e.x.time <= ctx.as_of
+            && c.effective.is_none_or(|eff| e.x.day >= eff)
+            && trigger.is_none_or(|t| order(e.x, t.x) != Order::Before)
+            && matches_beyond_kind(ctx, &cr.action, *e)
+    });
     let mut first_exempt = None;
-    for (e, _) in acts {
+    for e in acts {
         if let Some(end) = window_end {
-            match ctx.order(e, end) {
+            match order(e.x, end.x) {
                 Order::Before => {}
                 Order::Unclear => {
                     f.set_status(Status::Undetermined);
-                    f.done_at(c, &e.at);
+                    f.done_at(c, &e.e.at);
                     f.note(|| {
                         format!(
                             "{} fell on the same day as {}; a person must establish which came first",
-                            event_words(c, ctx.case, e),
-                            event_words(c, ctx.case, end)
+                            event_words(c, ctx.case, e.e),
+                            event_words(c, ctx.case, end.e)
                         )
                     });
                     return;
@@ -1024,10 +962,10 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: 
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { event: None, as_of: ctx.time(e), ..*ctx };
+        let at_act = Ctx { event: None, as_of: e.x.time, ..*ctx };
         let mut excused = None;
-        for ex in &row.exceptions {
-            match cond(&at_act, ex) {
+        for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
+            match cond(&at_act, cex) {
                 Truth::Yes => {
                     excused = Some(ex);
                     break;
@@ -1044,21 +982,21 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, rk: RowKinds, trigger: Option<&Event>, f: 
         }
         match excused {
             Some(ex) => {
-                why.push_with(|| format!("{} is excused: {} held at the time", event_words(c, ctx.case, e), cond_words(ex)));
+                why.push_with(|| format!("{} is excused: {} held at the time", event_words(c, ctx.case, e.e), cond_words(ex)));
                 first_exempt.get_or_insert(ex);
             }
             None => {
                 f.set_status(Status::Breached);
-                f.breached_by(|| event_words(c, ctx.case, e));
-                f.done_at(c, &e.at);
-                why.push_with(|| format!("broken by {}", event_words(c, ctx.case, e)));
+                f.breached_by(|| event_words(c, ctx.case, e.e));
+                f.done_at(c, &e.e.at);
+                why.push_with(|| format!("broken by {}", event_words(c, ctx.case, e.e)));
                 return;
             }
         }
     }
     let before_in_force = || {
         c.effective.filter(|eff| {
-            events.iter().any(|e| pattern_holds(ctx, &row.action, rk.action, e) && ctx.time(e) <= ctx.as_of && ctx.day(e) < *eff)
+            events().any(|e| e.x.time <= ctx.as_of && e.x.day < *eff && matches_beyond_kind(ctx, &cr.action, e))
         })
     };
     if let Some(ex) = first_exempt {
@@ -1105,7 +1043,12 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
     let as_of_day = ctx.judged_day;
     crate::versions::choose(&ctx.c.table, &row.penalties, dating, as_of_day)
         .into_iter()
-        .map(|(p, version)| PenaltyExposure {
+        .map(|(p, version)| {
+            // The fine conditions compiled for this penalty.
+            let compiled = ctx.c.table.penalties.iter().position(|q| std::ptr::eq(q, p)).and_then(|i| ctx.c.program.fines.get(i));
+            (p, version, compiled)
+        })
+        .map(|(p, version, compiled)| PenaltyExposure {
             penalty: p.id.clone(),
             instrument: p.instrument.clone(),
             cite: p.cite.clone(),
@@ -1113,12 +1056,13 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
             fines: p
                 .fines
                 .iter()
-                .map(|fine| FineExposure {
+                .enumerate()
+                .map(|(fi, fine)| FineExposure {
                     target: fine.target.clone(),
                     min: fine.min.clone(),
                     max: fine.max.clone(),
                     condition: fine.when.as_ref().map(cond_words),
-                    applies: match fine.when.as_ref().map(|w| cond(ctx, w)) {
+                    applies: match compiled.and_then(|f| f.get(fi)).and_then(Option::as_ref).map(|w| cond(ctx, w)) {
                         None | Some(Truth::Yes) => Some(true),
                         Some(Truth::No) => Some(false),
                         Some(Truth::Unknown(_)) => None,
@@ -1132,45 +1076,29 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
 
 /// The earliest event matching a pattern, at or before `as_of`, and not
 /// before `after` when given (an event on the same day as a whole-day
-/// `after`, or the reverse, counts).
-/// `bit`: the bit of `p`'s kind, if it has one (see [`RowKinds`]).
-fn first_event<'a>(ctx: &Ctx<'a>, p: &EventPattern, bit: Option<u64>, after: Option<&Event>) -> Option<&'a Event> {
-    if !ctx.may_have(bit) {
-        return None;
-    }
-    // The earliest, and the first in the file among equally early ones.
-    let mut first: Option<(&'a Event, DateTime<FixedOffset>)> = None;
-    for (e, x) in ctx.case.events.iter().zip(ctx.evs) {
-        // The kind first: most events are of another kind, and it is the cheapest test.
-        let kind = match bit {
-            Some(b) => x.bit & b != 0,
-            None => e.kind == p.event,
-        };
-        if !kind || x.time > ctx.as_of || first.is_some_and(|(_, t)| x.time >= t) {
-            continue;
+/// `after`, or the reverse, counts); the first in the file among equally
+/// early ones.
+fn first_event<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>> {
+    // The view lists the events of each kind in time order: the first that
+    // qualifies is the earliest.
+    for &i in ctx.v.of_kind(p.kind) {
+        let Some(e) = ctx.get(i) else { continue };
+        if e.x.time > ctx.as_of {
+            break;
         }
-        if after.is_none_or(|a| ctx.order(e, a) != Order::Before) && matches_beyond_kind(ctx, p, e) {
-            first = Some((e, x.time));
+        if after.is_none_or(|a| order(e.x, a) != Order::Before) && matches_beyond_kind(ctx, p, e) {
+            return Some(e);
         }
     }
-    first.map(|(e, _)| e)
-}
-
-/// Whether `e` is an event `p` describes; `bit` as for [`first_event`].
-fn pattern_holds(ctx: &Ctx<'_>, p: &EventPattern, bit: Option<u64>, e: &Event) -> bool {
-    ctx.is_kind(e, p, bit) && matches_beyond_kind(ctx, p, e)
-}
-
-fn matches(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
-    e.kind == p.event && matches_beyond_kind(ctx, p, e)
+    None
 }
 
 /// Who did `e` and its fields, for an event already of `p`'s kind.
-fn matches_beyond_kind(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
-    let who_ok = match &p.by {
-        Actor::Bearer => ctx.bearer == Some(e.actor),
-        Actor::Any => true,
-        Actor::Role(r) => ctx.case.actors.get(e.actor).is_some_and(|a| a.has_role(r)),
+fn matches_beyond_kind(ctx: &Ctx<'_>, p: &CPat, e: E<'_>) -> bool {
+    let who_ok = match p.by {
+        By::Bearer => ctx.bearer == Some(e.x.actor),
+        By::Any => true,
+        By::Role(r) => ctx.v.holds(e.x.actor, r),
     };
     if !who_ok {
         return false;
@@ -1178,37 +1106,48 @@ fn matches_beyond_kind(ctx: &Ctx<'_>, p: &EventPattern, e: &Event) -> bool {
     match &p.filter {
         None => true,
         Some(f) => {
-            let inner = Ctx { event: Some(e), ..*ctx };
+            let inner = Ctx { event: Some(e.i), ..*ctx };
             cond(&inner, f) == Truth::Yes
         }
     }
 }
 
-fn cond<'a>(ctx: &Ctx<'a>, c: &'a Cond) -> Truth<'a> {
+fn cond<'a>(ctx: &Ctx<'a>, c: &CCond) -> Truth<'a> {
     match c {
-        Cond::True => Truth::Yes,
-        Cond::False => Truth::No,
-        Cond::Is { value } => match operand(ctx, value) {
-            Ok(Some(V::Bool(b))) => Truth::from(b),
+        CCond::True => Truth::Yes,
+        CCond::False => Truth::No,
+        CCond::Is(value) => match operand(ctx, value) {
+            Ok(Some(CV::Bool(b))) => Truth::from(b),
             Ok(_) => Truth::No,
             Err(why) => Truth::Unknown(why),
         },
-        Cond::Compare { cmp, left, right } => match (operand(ctx, left), operand(ctx, right)) {
+        CCond::Cmp(cmp, left, right) => match (operand(ctx, left), operand(ctx, right)) {
             (Err(w), _) | (_, Err(w)) => Truth::Unknown(w),
-            (Ok(Some(l)), Ok(Some(r))) => Truth::from(compare(*cmp, l, r)),
+            (Ok(Some(l)), Ok(Some(r))) => Truth::from(match compare_cv(*cmp, l, r) {
+                Some(b) => b,
+                // Two texts the table does not spell, or texts in order: the text decides.
+                None => match (text_operand(ctx, left), text_operand(ctx, right)) {
+                    (Some(l), Some(r)) => compare(*cmp, l, r),
+                    _ => *cmp == CmpOp::Ne,
+                },
+            }),
             // An absent attribute matches nothing; `!=` against it holds.
             _ => Truth::from(*cmp == CmpOp::Ne),
         },
-        Cond::In { left, set } => match operand(ctx, left) {
+        CCond::In(left, set) => match operand(ctx, left) {
             Err(w) => Truth::Unknown(w),
-            Ok(Some(l)) => Truth::from(set.iter().filter_map(value).any(|v| v == l)),
+            Ok(Some(l)) => Truth::from(set.contains(&l)),
             Ok(None) => Truth::No,
         },
-        Cond::Happened { event } => {
-            Truth::from(ctx.case.events.iter().any(|e| ctx.time(e) <= ctx.as_of && matches(ctx, event, e)))
-        }
-        Cond::Not { cond: inner } => cond(ctx, inner).not(),
-        Cond::All { conds } => {
+        CCond::Happened(event) => Truth::from(
+            ctx.v
+                .of_kind(event.kind)
+                .iter()
+                .filter_map(|&i| ctx.get(i))
+                .any(|e| e.x.time <= ctx.as_of && matches_beyond_kind(ctx, event, e)),
+        ),
+        CCond::Not(inner) => cond(ctx, inner).not(),
+        CCond::All(conds) => {
             let mut unknown = None;
             for x in conds {
                 match cond(ctx, x) {
@@ -1219,7 +1158,7 @@ fn cond<'a>(ctx: &Ctx<'a>, c: &'a Cond) -> Truth<'a> {
             }
             unknown.map_or(Truth::Yes, Truth::Unknown)
         }
-        Cond::Any { conds } => {
+        CCond::Any(conds) => {
             let mut unknown = None;
             for x in conds {
                 match cond(ctx, x) {
@@ -1230,6 +1169,28 @@ fn cond<'a>(ctx: &Ctx<'a>, c: &'a Cond) -> Truth<'a> {
             }
             unknown.map_or(Truth::No, Truth::Unknown)
         }
+    }
+}
+
+/// [`compare`] on values as numbers, where the numbers decide: `None` when
+/// two texts (or enum values) no literal spells are compared, or texts are
+/// put in order — then the text itself decides.
+fn compare_cv(cmp: CmpOp, l: CV, r: CV) -> Option<bool> {
+    match (l, r) {
+        (CV::Text(a), CV::Text(b)) | (CV::Enum(a), CV::Enum(b)) => {
+            let ordering = !matches!(cmp, CmpOp::Eq | CmpOp::Ne);
+            if (a == NONE && b == NONE) || (ordering && matches!(l, CV::Text(_))) {
+                return None;
+            }
+            // Ids are equal exactly when the texts are; enum values have no order.
+            Some(match cmp {
+                CmpOp::Eq => a == b,
+                CmpOp::Ne => a != b,
+                _ => false,
+            })
+        }
+        // Values of other types, or of two types: the text of a string plays no part.
+        _ => Some(compare(cmp, V::blank(l), V::blank(r))),
     }
 }
 
@@ -1244,6 +1205,17 @@ enum V<'a> {
 }
 
 impl<'a> V<'a> {
+    /// A value as numbers, strings without their text (for comparisons the text plays no part in).
+    fn blank(v: CV) -> V<'a> {
+        match v {
+            CV::Bool(b) => V::Bool(b),
+            CV::Int(i) => V::Int(i),
+            CV::Date(d) => V::Date(d),
+            CV::Text(_) => V::Text(""),
+            CV::Enum(_) => V::Enum(""),
+        }
+    }
+
     fn of(v: &'a Val) -> V<'a> {
         match v {
             Val::Bool(b) => V::Bool(*b),
@@ -1272,26 +1244,30 @@ fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
     }
 }
 
-fn value(v: &Value) -> Option<V<'_>> {
-    Some(match v {
-        Value::Bool(b) => V::Bool(*b),
-        Value::Int(i) => V::Int(*i),
-        Value::Text(s) => V::Text(s),
-        Value::Date(d) => V::Date(d.parse().ok()?),
-        Value::Enum { variant, .. } => V::Enum(variant),
-        Value::Duration(_) | Value::Money(_) => return None,
-    })
+/// Ok(None): the attribute is absent. Err: a fact the case does not give.
+fn operand<'a>(ctx: &Ctx<'a>, o: &COp) -> Result<Option<CV>, Missing<'a>> {
+    let v = ctx.v;
+    match *o {
+        COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(ctx.c.program.facts.name(s))),
+        COp::Bearer(s) => Ok(ctx.bearer.and_then(|b| v.actor_attrs.get(b)).and_then(|&r| v.attr(r, s))),
+        COp::Field(s) => Ok(ctx.event.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
+        COp::Lit(l) => Ok(l),
+    }
 }
 
-/// Ok(None): the attribute is absent. Err: a fact the case does not give.
-fn operand<'a>(ctx: &Ctx<'a>, o: &'a Operand) -> Result<Option<V<'a>>, Missing<'a>> {
-    match o {
-        Operand::Fact { name } => ctx.case.facts.get(name).map(|v| Some(V::of(v))).ok_or(Missing(name)),
-        Operand::Bearer { attr } => {
-            Ok(ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(attr)).map(V::of))
-        }
-        Operand::Field { name } => Ok(ctx.event.and_then(|e| e.attrs.get(name)).map(V::of)),
-        Operand::Value { value: v } => Ok(value(v)),
+/// An operand with its text, looked up by name: for the comparisons of
+/// texts that [`compare_cv`] leaves to the text.
+fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp) -> Option<V<'a>> {
+    let p = &ctx.c.program;
+    match *o {
+        COp::Fact(s) => ctx.case.facts.get(p.facts.name(s)).map(V::of),
+        COp::Bearer(s) => ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(p.attrs.name(s))).map(V::of),
+        COp::Field(s) => ctx.event.and_then(|i| ctx.case.events.get(i)).and_then(|e| e.attrs.get(p.attrs.name(s))).map(V::of),
+        COp::Lit(l) => l.map(|l| match l {
+            CV::Text(i) => V::Text(p.syms.name(i)),
+            CV::Enum(i) => V::Enum(p.syms.name(i)),
+            other => V::blank(other),
+        }),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod eval;
 pub mod finding;
 pub mod impact;
 pub mod load;
+mod program;
 pub mod render;
 pub mod versions;
 pub mod witness;

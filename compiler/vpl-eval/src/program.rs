@@ -1,0 +1,398 @@
+//! The compiled form of a decision table, and the view of a case it is
+//! evaluated on.
+//!
+//! [`Program::new`] runs once per [`crate::Compiled`]: every name a row's
+//! conditions, event patterns and exceptions (and its penalties' fine
+//! conditions) use is interned as a number — event kinds, roles, facts,
+//! attributes and fields (one namespace, "attribute slots"), and the text and
+//! enum literals — and every condition becomes a [`CCond`] over those
+//! numbers. [`View::fill`] runs once per case, into buffers kept from case to
+//! case: each event's kind id, actor, place in time and the attributes the
+//! table names (as `(slot, value)` pairs); each actor's roles as bits and its
+//! attributes; the facts by slot; and the events of each kind in time order.
+//! Evaluation ([`crate::eval`]) then compares numbers, not names.
+//!
+//! A string value of a case that no literal of the table spells is interned
+//! as [`NONE`]: it equals no literal. Only comparing two such strings, or
+//! ordering strings, looks at the text itself (by name, as the table gives it).
+
+use crate::case::{Case, Val};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rustc_hash::FxHashMap;
+use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Operand, Value};
+use vpl_time::When;
+
+/// The id of a name the table does not use.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Names interned in order of first use.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    list: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(NONE);
+        self.list.push(s.to_owned());
+        self.ids.insert(s.to_owned(), i);
+        i
+    }
+
+    /// The id of `s` ([`NONE`]: not interned).
+    pub(crate) fn id(&self, s: &str) -> u32 {
+        self.ids.get(s).copied().unwrap_or(NONE)
+    }
+
+    pub(crate) fn name(&self, i: u32) -> &str {
+        self.list.get(i as usize).map_or("", String::as_str)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// A value as numbers: text and enum values as the id of the literal that
+/// spells them ([`NONE`]: no literal of the table does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CV {
+    Bool(bool),
+    Int(i64),
+    Date(NaiveDate),
+    Text(u32),
+    Enum(u32),
+}
+
+/// An operand: a fact, an attribute of the bearer, a field of the event
+/// being filtered (each by slot), or a literal (`None`: one that is no
+/// value to compare, such as a duration).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum COp {
+    Fact(u32),
+    Bearer(u32),
+    Field(u32),
+    Lit(Option<CV>),
+}
+
+/// Who must have done an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    Bearer,
+    Any,
+    Role(u32),
+}
+
+/// An event pattern: a kind id, who, and a condition on its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CPat {
+    pub kind: u32,
+    pub by: By,
+    pub filter: Option<Box<CCond>>,
+}
+
+/// A condition over numbers; the same shape as [`Cond`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CCond {
+    True,
+    False,
+    Is(COp),
+    Cmp(CmpOp, COp, COp),
+    /// The literals of the set that are values.
+    In(COp, Vec<CV>),
+    Happened(CPat),
+    Not(Box<CCond>),
+    All(Vec<CCond>),
+    Any(Vec<CCond>),
+}
+
+/// A row compiled: its bearer role, its patterns and its conditions, in the
+/// order of the row's own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CRow {
+    pub bearer: u32,
+    pub trigger: Option<CPat>,
+    pub action: CPat,
+    /// The event of a `before`, `N unit before` or `with` deadline.
+    pub limit: Option<CPat>,
+    pub conditions: Vec<CCond>,
+    pub exceptions: Vec<CCond>,
+}
+
+/// The compiled form of a table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Program {
+    pub kinds: Names,
+    pub roles: Names,
+    pub facts: Names,
+    pub attrs: Names,
+    pub syms: Names,
+    /// Per kind: whether a pattern of that kind filters on its fields (only
+    /// then are an event's fields read into the view).
+    pub kind_fields: Vec<bool>,
+    pub rows: Vec<CRow>,
+    /// The fine conditions of each penalty (`table.penalties` order).
+    pub fines: Vec<Vec<Option<CCond>>>,
+}
+
+impl Program {
+    pub(crate) fn new(t: &DecisionTable) -> Program {
+        let mut p = Program::default();
+        p.rows = t
+            .rows
+            .iter()
+            .map(|r| CRow {
+                bearer: p.roles.intern(&r.bearer),
+                trigger: r.trigger.as_ref().map(|e| p.pattern(e)),
+                action: p.pattern(&r.action),
+                limit: match &r.deadline {
+                    Deadline::Before { event } | Deadline::Prior { event, .. } | Deadline::With { event } => {
+                        Some(p.pattern(event))
+                    }
+                    _ => None,
+                },
+                conditions: r.conditions.iter().map(|c| p.cond(c)).collect(),
+                exceptions: r.exceptions.iter().map(|c| p.cond(c)).collect(),
+            })
+            .collect();
+        p.fines = t.penalties.iter().map(|pen| pen.fines.iter().map(|f| f.when.as_ref().map(|w| p.cond(w))).collect()).collect();
+        p.kind_fields.resize(p.kinds.len(), false);
+        p
+    }
+
+    fn pattern(&mut self, e: &EventPattern) -> CPat {
+        let kind = self.kinds.intern(&e.event);
+        let by = match &e.by {
+            Actor::Bearer => By::Bearer,
+            Actor::Any => By::Any,
+            Actor::Role(r) => By::Role(self.roles.intern(r)),
+        };
+        let filter = e.filter.as_ref().map(|f| Box::new(self.cond(f)));
+        if filter.is_some() {
+            let i = kind as usize;
+            if self.kind_fields.len() <= i {
+                self.kind_fields.resize(i + 1, false);
+            }
+            if let Some(k) = self.kind_fields.get_mut(i) {
+                *k = true;
+            }
+        }
+        CPat { kind, by, filter }
+    }
+
+    fn cond(&mut self, c: &Cond) -> CCond {
+        match c {
+            Cond::True => CCond::True,
+            Cond::False => CCond::False,
+            Cond::Is { value } => CCond::Is(self.operand(value)),
+            Cond::Compare { cmp, left, right } => CCond::Cmp(*cmp, self.operand(left), self.operand(right)),
+            Cond::In { left, set } => CCond::In(self.operand(left), set.iter().filter_map(|v| self.literal(v)).collect()),
+            Cond::Happened { event } => CCond::Happened(self.pattern(event)),
+            Cond::Not { cond } => CCond::Not(Box::new(self.cond(cond))),
+            Cond::All { conds } => CCond::All(conds.iter().map(|c| self.cond(c)).collect()),
+            Cond::Any { conds } => CCond::Any(conds.iter().map(|c| self.cond(c)).collect()),
+        }
+    }
+
+    fn operand(&mut self, o: &Operand) -> COp {
+        match o {
+            Operand::Fact { name } => COp::Fact(self.facts.intern(name)),
+            Operand::Bearer { attr } => COp::Bearer(self.attrs.intern(attr)),
+            Operand::Field { name } => COp::Field(self.attrs.intern(name)),
+            Operand::Value { value } => COp::Lit(self.literal(value)),
+        }
+    }
+
+    fn literal(&mut self, v: &Value) -> Option<CV> {
+        Some(match v {
+            Value::Bool(b) => CV::Bool(*b),
+            Value::Int(i) => CV::Int(*i),
+            Value::Text(s) => CV::Text(self.syms.intern(s)),
+            Value::Date(d) => CV::Date(d.parse().ok()?),
+            Value::Enum { variant, .. } => CV::Enum(self.syms.intern(variant)),
+            Value::Duration(_) | Value::Money(_) => return None,
+        })
+    }
+
+    /// A case's value as numbers.
+    fn value(&self, v: &Val) -> CV {
+        match v {
+            Val::Bool(b) => CV::Bool(*b),
+            Val::Int(i) => CV::Int(*i),
+            Val::Text(s) => CV::Text(self.syms.id(s)),
+            Val::Date(d) => CV::Date(*d),
+            Val::Enum(e) => CV::Enum(self.syms.id(e)),
+        }
+    }
+
+    /// Words a role's bits take per actor.
+    pub(crate) fn role_words(&self) -> usize {
+        self.roles.len().div_ceil(64).max(1)
+    }
+}
+
+/// What evaluation needs of one event, worked out once a case.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ev {
+    /// Its instant in the calendar's zone (a whole day: its first instant).
+    pub time: DateTime<FixedOffset>,
+    /// Its day in the calendar's zone.
+    pub day: NaiveDate,
+    /// Whether the case gives only its day.
+    pub whole_day: bool,
+    /// Its kind id ([`NONE`]: a kind no pattern names).
+    pub kind: u32,
+    /// Index into `Case::actors`.
+    pub actor: usize,
+    /// Its fields the table names: `View::attrs[from..to]`, by slot.
+    pub attrs: (u32, u32),
+}
+
+/// A case as numbers; the buffers are kept from case to case.
+#[derive(Debug, Default)]
+pub(crate) struct View {
+    pub evs: Vec<Ev>,
+    /// `(slot, value)` of the fields of events and the attributes of actors
+    /// the table names (each event's or actor's in a run of its own).
+    pub attrs: Vec<(u32, CV)>,
+    /// Each actor's attributes: `attrs[from..to]`.
+    pub actor_attrs: Vec<(u32, u32)>,
+    /// Each actor's roles as bits, [`Program::role_words`] words an actor.
+    pub roles: Vec<u64>,
+    pub role_words: usize,
+    /// By fact slot.
+    pub facts: Vec<Option<CV>>,
+    /// Event indices grouped by kind; each group in time order, the file's
+    /// order among equal times.
+    pub by_kind: Vec<u32>,
+    /// Where each kind's group starts in `by_kind` (one more than kinds).
+    pub kind_start: Vec<u32>,
+    /// The as-of instant and day last worked out, for the `Compiled` and
+    /// `When` they were worked out for.
+    pub as_of: Option<(u64, When, DateTime<FixedOffset>, NaiveDate)>,
+}
+
+impl View {
+    /// Fills the view with `case`; `place` gives an event time's instant and day.
+    pub(crate) fn fill(&mut self, p: &Program, case: &Case, place: impl Fn(&When) -> (DateTime<FixedOffset>, NaiveDate)) {
+        self.evs.clear();
+        self.attrs.clear();
+        self.actor_attrs.clear();
+        self.roles.clear();
+        self.facts.clear();
+        self.facts.resize(p.facts.len(), None);
+        for (k, v) in &case.facts {
+            let s = p.facts.id(k);
+            if let Some(slot) = self.facts.get_mut(s as usize) {
+                *slot = Some(p.value(v));
+            }
+        }
+        self.role_words = p.role_words();
+        for a in &case.actors {
+            let base = self.roles.len();
+            self.roles.resize(base + self.role_words, 0);
+            for r in &a.roles {
+                let id = p.roles.id(r) as usize;
+                if let Some(w) = self.roles.get_mut(base + id / 64) {
+                    *w |= 1u64 << (id % 64);
+                }
+            }
+            let from = self.attrs.len();
+            self.push_attrs(p, &a.attrs);
+            self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
+        }
+        let kinds = p.kinds.len();
+        self.kind_start.clear();
+        self.kind_start.resize(kinds + 1, 0);
+        for e in &case.events {
+            let kind = p.kinds.id(&e.kind);
+            let from = self.attrs.len();
+            if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
+                self.push_attrs(p, &e.attrs);
+            }
+            if let Some(n) = self.kind_start.get_mut(kind as usize) {
+                *n += 1;
+            }
+            let (time, day) = place(&e.at);
+            self.evs.push(Ev {
+                time,
+                day,
+                whole_day: e.at.is_whole_day(),
+                kind,
+                actor: e.actor,
+                attrs: (to_u32(from), to_u32(self.attrs.len())),
+            });
+        }
+        // Counts to starts (each kind's end for now), then each event into its group.
+        let mut sum = 0;
+        for n in &mut self.kind_start {
+            sum += *n;
+            *n = sum;
+        }
+        self.by_kind.clear();
+        self.by_kind.resize(self.evs.len(), 0);
+        for (i, x) in self.evs.iter().enumerate().rev() {
+            if let Some(end) = self.kind_start.get_mut(x.kind as usize) {
+                *end -= 1;
+                if let Some(slot) = self.by_kind.get_mut(*end as usize) {
+                    *slot = to_u32(i);
+                }
+            }
+        }
+        // Events of a kind in the order of their times (a stable insertion sort: groups are small).
+        let by_time = |evs: &[Ev], i: u32| evs.get(i as usize).map(|x| x.time);
+        for k in 0..kinds {
+            let (Some(&from), Some(&to)) = (self.kind_start.get(k), self.kind_start.get(k + 1)) else { continue };
+            let Some(group) = self.by_kind.get_mut(from as usize..to as usize) else { continue };
+            for i in 1..group.len() {
+                let mut j = i;
+                while j > 0 {
+                    let (Some(&a), Some(&b)) = (group.get(j - 1), group.get(j)) else { break };
+                    if by_time(&self.evs, a) <= by_time(&self.evs, b) {
+                        break;
+                    }
+                    group.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        }
+    }
+
+    fn push_attrs(&mut self, p: &Program, attrs: &std::collections::BTreeMap<String, Val>) {
+        for (k, v) in attrs {
+            let s = p.attrs.id(k);
+            if s != NONE {
+                self.attrs.push((s, p.value(v)));
+            }
+        }
+    }
+
+    /// The events of kind `kind`, in time order.
+    pub(crate) fn of_kind(&self, kind: u32) -> &[u32] {
+        let k = kind as usize;
+        match (self.kind_start.get(k), self.kind_start.get(k + 1)) {
+            (Some(&from), Some(&to)) => self.by_kind.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Whether actor `a` holds role `r`.
+    pub(crate) fn holds(&self, a: usize, r: u32) -> bool {
+        let r = r as usize;
+        self.roles.get(a * self.role_words + r / 64).is_some_and(|w| w & (1u64 << (r % 64)) != 0)
+    }
+
+    /// The value of slot `s` among `attrs[range]`.
+    pub(crate) fn attr(&self, (from, to): (u32, u32), s: u32) -> Option<CV> {
+        let list = self.attrs.get(from as usize..to as usize)?;
+        list.iter().find(|(k, _)| *k == s).map(|&(_, v)| v)
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
