@@ -18,34 +18,97 @@
 
 use crate::case::{Case, Val};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rustc_hash::FxHashMap;
 use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Operand, Value};
 use vpl_time::When;
 
 /// The id of a name the table does not use.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Names interned in order of first use.
+/// Names interned in order of first use, with an open-addressing table for
+/// looking a case's names up: a name is keyed by its length and its first
+/// and last eight bytes, which for names of up to 16 bytes (nearly all) is
+/// the name itself, so no bytes are compared a second time.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
     list: Vec<String>,
-    ids: FxHashMap<String, u32>,
+    /// `(first eight bytes, last eight bytes, length, id)`; `id == NONE`: empty.
+    table: Vec<(u64, u64, u32, u32)>,
+}
+
+/// The first and last eight bytes of `s` (a shorter name: its bytes, twice) and its length.
+#[inline]
+fn key(s: &str) -> (u64, u64, u32) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let load8 = |i: usize| b.get(i..i + 8).and_then(|x| <[u8; 8]>::try_from(x).ok()).map_or(0, u64::from_le_bytes);
+    let len = u32::try_from(n).unwrap_or(u32::MAX);
+    if n >= 8 {
+        (load8(0), load8(n - 8), len)
+    } else {
+        let w = b.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c));
+        (w, w, len)
+    }
 }
 
 impl Names {
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.ids.get(s) {
-            return i;
+        let found = self.id(s);
+        if found != NONE {
+            return found;
         }
         let i = u32::try_from(self.list.len()).unwrap_or(NONE);
         self.list.push(s.to_owned());
-        self.ids.insert(s.to_owned(), i);
+        // Keep the table at most a quarter full.
+        if self.table.len() < self.list.len() * 4 {
+            let size = (self.list.len() * 4).next_power_of_two().max(16);
+            self.table = vec![(0, 0, 0, NONE); size];
+            let list = std::mem::take(&mut self.list);
+            for (j, name) in list.iter().enumerate() {
+                self.place(name, u32::try_from(j).unwrap_or(NONE));
+            }
+            self.list = list;
+        } else {
+            self.place(s, i);
+        }
         i
+    }
+
+    fn slot(&self, k: (u64, u64, u32)) -> usize {
+        let h = (k.0 ^ k.1.rotate_left(29) ^ u64::from(k.2)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & (self.table.len().wrapping_sub(1))
+    }
+
+    fn place(&mut self, s: &str, id: u32) {
+        let k = key(s);
+        let mut at = self.slot(k);
+        let mask = self.table.len().wrapping_sub(1);
+        while let Some(e) = self.table.get_mut(at) {
+            if e.3 == NONE {
+                *e = (k.0, k.1, k.2, id);
+                return;
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     /// The id of `s` ([`NONE`]: not interned).
     pub(crate) fn id(&self, s: &str) -> u32 {
-        self.ids.get(s).copied().unwrap_or(NONE)
+        if self.table.is_empty() {
+            return NONE;
+        }
+        let k = key(s);
+        let mut at = self.slot(k);
+        let mask = self.table.len() - 1;
+        while let Some(&(a, b, n, id)) = self.table.get(at) {
+            if id == NONE {
+                return NONE;
+            }
+            if (a, b, n) == k && (n <= 16 || self.name(id) == s) {
+                return id;
+            }
+            at = (at + 1) & mask;
+        }
+        NONE
     }
 
     pub(crate) fn name(&self, i: u32) -> &str {

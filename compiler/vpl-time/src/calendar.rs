@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,9 @@ struct Steady {
     /// Unix seconds of its first instant after it.
     until: i64,
     offset: FixedOffset,
+    /// `from` and `until` as UTC dates and times.
+    from_utc: NaiveDateTime,
+    until_utc: NaiveDateTime,
 }
 
 impl Steady {
@@ -76,11 +79,18 @@ impl Steady {
             }
             t += 6 * 3600;
         }
-        (offset_at(until + MARGIN)? == offset).then_some(Steady { from, until, offset })
+        let utc = |t: i64| Some(DateTime::from_timestamp(t, 0)?.naive_utc());
+        let (from_utc, until_utc) = (utc(from)?, utc(until)?);
+        (offset_at(until + MARGIN)? == offset).then_some(Steady { from, until, offset, from_utc, until_utc })
     }
 
     fn covers(&self, unix: i64) -> bool {
         (self.from..self.until).contains(&unix)
+    }
+
+    /// [`Steady::covers`] of a UTC date and time, without working out its Unix seconds.
+    fn covers_utc(&self, utc: &NaiveDateTime) -> bool {
+        (self.from_utc..self.until_utc).contains(utc)
     }
 }
 
@@ -226,22 +236,18 @@ impl Calendar {
     /// Both [`Calendar::instant_of`] and [`Calendar::day_of`] of `w`, in one step: what an
     /// evaluator needs of every event of a case.
     pub fn place(&self, w: &crate::When) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
-        /// Days from 0001-01-01 (day 1 of the Common Era) to 1970-01-01.
-        const UNIX_EPOCH_CE: i64 = 719_163;
         if let Some(s) = self.steady {
-            let off = i64::from(s.offset.local_minus_utc());
             match w {
                 crate::When::At(t) => {
-                    let unix = t.timestamp();
-                    let day = i32::try_from((unix + off).div_euclid(86_400) + UNIX_EPOCH_CE).ok();
-                    if let (true, Some(day)) = (s.covers(unix), day.and_then(NaiveDate::from_num_days_from_ce_opt)) {
-                        return Ok((t.with_timezone(&s.offset), day));
+                    if s.covers_utc(&t.naive_utc()) {
+                        let local = t.with_timezone(&s.offset);
+                        return Ok((local, local.date_naive()));
                     }
                 }
                 crate::When::Day(d) => {
-                    let unix = (i64::from(d.num_days_from_ce()) - UNIX_EPOCH_CE) * 86_400 - off;
-                    if let (true, Some(t)) = (s.covers(unix), DateTime::from_timestamp(unix, 0)) {
-                        return Ok((t.with_timezone(&s.offset), *d));
+                    let utc = d.and_time(NaiveTime::MIN).checked_sub_offset(s.offset);
+                    if let Some(utc) = utc.filter(|u| s.covers_utc(u)) {
+                        return Ok((DateTime::from_naive_utc_and_offset(utc, s.offset), *d));
                     }
                 }
             }
@@ -253,9 +259,8 @@ impl Calendar {
     /// swallows midnight).
     pub fn start_of(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
         if let Some(s) = self.steady {
-            let utc =
-                d.and_time(NaiveTime::MIN).checked_sub_signed(chrono::TimeDelta::seconds(i64::from(s.offset.local_minus_utc())));
-            if let Some(utc) = utc.filter(|u| s.covers(u.and_utc().timestamp())) {
+            let utc = d.and_time(NaiveTime::MIN).checked_sub_offset(s.offset);
+            if let Some(utc) = utc.filter(|u| s.covers_utc(u)) {
                 return Ok(DateTime::from_naive_utc_and_offset(utc, s.offset));
             }
         }
