@@ -139,18 +139,26 @@ enum Order {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Truth<'a> {
+enum Truth {
     Yes,
     No,
-    Unknown(Missing<'a>),
+    Unknown(Missing),
 }
 
-/// A fact a condition needs and the case does not give; put into words
-/// only where a finding says why.
+/// A fact a condition needs and the case does not give (its slot); put
+/// into words only where a finding says why.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Missing<'a>(&'a str);
+struct Missing(u32);
 
-impl std::fmt::Display for Missing<'_> {
+impl Missing {
+    fn words(self, c: &Compiled) -> MissingWords<'_> {
+        MissingWords(c.program.facts.name(self.0))
+    }
+}
+
+struct MissingWords<'a>(&'a str);
+
+impl std::fmt::Display for MissingWords<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "the case does not give the fact `{}`", self.0)
     }
@@ -196,15 +204,15 @@ fn order(a: &Ev, b: &Ev) -> Order {
     }
 }
 
-impl<'a> Truth<'a> {
-    fn from(b: bool) -> Truth<'a> {
+impl Truth {
+    fn from(b: bool) -> Truth {
         if b {
             Truth::Yes
         } else {
             Truth::No
         }
     }
-    fn not(self) -> Truth<'a> {
+    fn not(self) -> Truth {
         match self {
             Truth::Yes => Truth::No,
             Truth::No => Truth::Yes,
@@ -590,6 +598,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
+                let why = why.words(c);
                 explanation.push_with(|| format!("condition unknown: {} ({why})", cond_words(lit)));
                 unknown.get_or_insert((why, lit));
             }
@@ -648,6 +657,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
                 }
                 Truth::No => explanation.push_with(|| format!("exception does not hold: {}", cond_words(ex))),
                 Truth::Unknown(why) => {
+                    let why = why.words(c);
                     f.note(|| {
                         format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex))
                     });
@@ -972,6 +982,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
                 }
                 Truth::No => {}
                 Truth::Unknown(w) => {
+                    let w = w.words(c);
                     f.set_status(Status::Undetermined);
                     f.note(|| {
                         format!("missing data: {w}; a person must judge whether the exception `{}` applied", cond_words(ex))
@@ -1112,7 +1123,7 @@ fn matches_beyond_kind(ctx: &Ctx<'_>, p: &CPat, e: E<'_>) -> bool {
     }
 }
 
-fn cond<'a>(ctx: &Ctx<'a>, c: &CCond) -> Truth<'a> {
+fn cond(ctx: &Ctx<'_>, c: &CCond) -> Truth {
     match c {
         CCond::True => Truth::Yes,
         CCond::False => Truth::No,
@@ -1245,10 +1256,10 @@ fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
 }
 
 /// Ok(None): the attribute is absent. Err: a fact the case does not give.
-fn operand<'a>(ctx: &Ctx<'a>, o: &COp) -> Result<Option<CV>, Missing<'a>> {
+fn operand(ctx: &Ctx<'_>, o: &COp) -> Result<Option<CV>, Missing> {
     let v = ctx.v;
     match *o {
-        COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(ctx.c.program.facts.name(s))),
+        COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(s)),
         COp::Bearer(s) => Ok(ctx.bearer.and_then(|b| v.actor_attrs.get(b)).and_then(|&r| v.attr(r, s))),
         COp::Field(s) => Ok(ctx.event.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
         COp::Lit(l) => Ok(l),
@@ -1274,6 +1285,136 @@ fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp) -> Option<V<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::case::Actor as CaseActor;
+    use std::collections::BTreeMap;
+    use vpl_core::table::model::{Cond, Operand, Value};
+
+    /// The 2021 Provisions with one row left: the provider must report an
+    /// event of `reported` within 2 days after `aware`, with `conditions` and
+    /// the act's filter `filter`.
+    fn one_row(conditions: Vec<Cond>, filter: Option<Cond>) -> Compiled {
+        let b = vpl_core::bundled::policy("cn/provisions-2021").unwrap_or_else(|| unreachable!());
+        let mut t = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap_or_else(|| unreachable!());
+        t.rows.retain(|r| r.id == "provider_report_to_platform");
+        assert_eq!(t.rows.len(), 1);
+        if let Some(r) = t.rows.first_mut() {
+            r.conditions = conditions;
+            r.action.filter = filter.map(Box::new);
+        }
+        Compiled::new(t).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn at(s: &str) -> When {
+        When::At(DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| unreachable!("{s}: {e}")))
+    }
+
+    fn case(facts: &[(&str, Val)], actor_attrs: &[(&str, Val)], report_attrs: &[(&str, Val)]) -> Case {
+        let map = |kv: &[(&str, Val)]| kv.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect::<BTreeMap<_, _>>();
+        let event = |kind: &str, t: &str, attrs: BTreeMap<String, Val>, index| Event {
+            kind: kind.into(),
+            actor: 0,
+            at: at(t),
+            attrs,
+            index,
+        };
+        Case {
+            id: "t".into(),
+            title: None,
+            as_of: None,
+            facts: map(facts),
+            actors: vec![CaseActor { id: "v".into(), roles: vec!["product_provider".into()], attrs: map(actor_attrs) }],
+            events: vec![
+                event("aware", "2024-10-08T09:00:00+08:00", BTreeMap::new(), 1),
+                event("reported", "2024-10-09T09:00:00+08:00", map(report_attrs), 2),
+            ],
+            expect: Vec::new(),
+        }
+    }
+
+    /// The statuses of both paths, which must agree; with the full path's notes.
+    fn statuses(c: &Compiled, case: &Case) -> Vec<(Status, Option<String>)> {
+        let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
+        let full = check_case_with(c, case, &as_of, Options { explain: true });
+        let mut lean = Vec::new();
+        verdicts(c, case, &as_of, &mut lean);
+        assert_eq!(full.findings.iter().map(|f| f.status).collect::<Vec<_>>(), lean.iter().map(|v| v.status).collect::<Vec<_>>());
+        full.findings.into_iter().map(|f| (f.status, f.note)).collect()
+    }
+
+    fn field(name: &str) -> Operand {
+        Operand::Field { name: name.into() }
+    }
+
+    fn fact(name: &str) -> Operand {
+        Operand::Fact { name: name.into() }
+    }
+
+    fn enum_value(variant: &str) -> Operand {
+        Operand::Value { value: Value::Enum { r#enum: "channel".into(), variant: variant.into() } }
+    }
+
+    #[test]
+    fn an_enum_filter_compares_interned_values() {
+        let to_miit = Cond::Compare { cmp: CmpOp::Eq, left: field("to"), right: enum_value("miit_platform") };
+        let c = one_row(Vec::new(), Some(to_miit));
+        let to = |v: &str| case(&[], &[], &[("to", Val::Enum(v.into()))]);
+        assert_eq!(statuses(&c, &to("miit_platform")), vec![(Status::Met, None)]);
+        // A value no literal of the table spells is interned as none: it matches nothing.
+        assert_eq!(statuses(&c, &to("somewhere_else")).first().map(|s| s.0), Some(Status::Missed));
+        // `!=` against it holds, and `in` finds it in no set.
+        let not_miit = Cond::Compare { cmp: CmpOp::Ne, left: field("to"), right: enum_value("miit_platform") };
+        let c = one_row(Vec::new(), Some(not_miit));
+        assert_eq!(statuses(&c, &to("somewhere_else")).first().map(|s| s.0), Some(Status::Met));
+        let set = Cond::In {
+            left: field("to"),
+            set: vec![Value::Enum { r#enum: "channel".into(), variant: "mps".into() }, Value::Text("miit_platform".into())],
+        };
+        let c = one_row(Vec::new(), Some(set));
+        // An enum value never equals a text, even one spelled the same.
+        assert_eq!(statuses(&c, &to("miit_platform")).first().map(|s| s.0), Some(Status::Missed));
+        assert_eq!(statuses(&c, &to("mps")).first().map(|s| s.0), Some(Status::Met));
+    }
+
+    #[test]
+    fn a_missing_attribute_is_absent_and_a_missing_fact_unknown() {
+        // The event has no `includes_details`: the filter does not hold, so the act is not done.
+        let filter = Cond::Is { value: field("includes_details") };
+        let c = one_row(Vec::new(), Some(filter.clone()));
+        assert_eq!(statuses(&c, &case(&[], &[], &[])).first().map(|s| s.0), Some(Status::Missed));
+        assert_eq!(statuses(&c, &case(&[], &[], &[("includes_details", Val::Bool(true))])).first().map(|s| s.0), Some(Status::Met));
+        // An absent attribute of the bearer: `not bearer.overseas` holds.
+        let not_overseas = Cond::Not { cond: Box::new(Cond::Is { value: Operand::Bearer { attr: "overseas".into() } }) };
+        let c = one_row(vec![not_overseas], None);
+        assert_eq!(statuses(&c, &case(&[], &[], &[])).first().map(|s| s.0), Some(Status::Met));
+        assert_eq!(statuses(&c, &case(&[], &[("overseas", Val::Bool(true))], &[])), vec![]);
+        // A fact the table names and the case does not give: unknown, and the finding names it.
+        let c = one_row(vec![Cond::Is { value: fact("users_must_act") }], None);
+        let got = statuses(&c, &case(&[("offering", Val::Enum("product".into()))], &[], &[]));
+        assert_eq!(got.first().map(|s| s.0), Some(Status::Undetermined));
+        assert!(got.first().and_then(|s| s.1.as_deref()).is_some_and(|n| n.contains("`users_must_act`")), "{got:?}");
+        // Given, it decides; a fact the table never names plays no part.
+        let given = case(&[("users_must_act", Val::Bool(true)), ("not_in_any_table", Val::Bool(false))], &[], &[]);
+        assert_eq!(statuses(&c, &given), vec![(Status::Met, None)]);
+        assert_eq!(statuses(&c, &case(&[("users_must_act", Val::Bool(false))], &[], &[])), vec![]);
+    }
+
+    #[test]
+    fn texts_no_literal_spells_are_compared_by_their_text() {
+        let same = Cond::Compare { cmp: CmpOp::Eq, left: fact("a"), right: fact("b") };
+        let c = one_row(vec![same], None);
+        let texts = |a: &str, b: &str| case(&[("a", Val::Text(a.into())), ("b", Val::Text(b.into()))], &[], &[]);
+        assert_eq!(statuses(&c, &texts("x-1", "x-1")).len(), 1);
+        assert_eq!(statuses(&c, &texts("x-1", "x-2")).len(), 0);
+        let before = Cond::Compare { cmp: CmpOp::Lt, left: fact("a"), right: Operand::Value { value: Value::Text("m".into()) } };
+        let c = one_row(vec![before], None);
+        assert_eq!(statuses(&c, &texts("apple", "")).len(), 1);
+        assert_eq!(statuses(&c, &texts("zebra", "")).len(), 0);
+        // A text and an integer are never equal.
+        let mixed = Cond::Compare { cmp: CmpOp::Eq, left: fact("a"), right: Operand::Value { value: Value::Int(1) } };
+        let c = one_row(vec![mixed], None);
+        assert_eq!(statuses(&c, &texts("1", "")).len(), 0);
+    }
 
     #[test]
     fn fast_time_formatting_matches_chrono() {

@@ -459,3 +459,85 @@ impl View {
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_found_by_their_whole_text() {
+        let mut n = Names::default();
+        let names = [
+            "a",
+            "aware",
+            "reported",
+            "12345678",
+            "upstream_notified",
+            "upstream_xotified",
+            "same_start_and_same_end",
+            "same_start_but_other_end",
+            "same_start_middle_and_same_end",
+        ];
+        for (i, s) in names.iter().enumerate() {
+            assert_eq!(n.intern(s), u32::try_from(i).unwrap_or(NONE));
+        }
+        // Interning again gives the same id; the table grew past its first size.
+        for (i, s) in names.iter().enumerate() {
+            assert_eq!(n.intern(s), u32::try_from(i).unwrap_or(NONE));
+            assert_eq!(n.id(s), u32::try_from(i).unwrap_or(NONE));
+            assert_eq!(n.name(n.id(s)), *s);
+        }
+        assert_eq!(n.len(), names.len());
+        // Names sharing their length and first and last eight bytes with one interned are not it.
+        for s in ["", "b", "awarf", "same_start_xxx_and_same_end", "same_start_middlX_and_same_end", "upstream_notifie"] {
+            assert_eq!(n.id(s), NONE, "{s}");
+        }
+        assert_eq!(Names::default().id("aware"), NONE);
+    }
+
+    #[test]
+    fn a_view_groups_events_by_kind_in_time_order() {
+        let mut p = Program::default();
+        let (aware, reported) = (p.kinds.intern("aware"), p.kinds.intern("reported"));
+        let day = |d: u32| When::Day(NaiveDate::from_ymd_opt(2024, 10, d).unwrap_or_default());
+        let event = |kind: &str, at: When, index| crate::case::Event {
+            kind: kind.into(),
+            actor: 0,
+            at,
+            attrs: Default::default(),
+            index,
+        };
+        let case = Case {
+            id: "c".into(),
+            title: None,
+            as_of: None,
+            facts: Default::default(),
+            actors: Vec::new(),
+            events: vec![
+                event("reported", day(9), 1),
+                event("aware", day(3), 2),
+                event("unknown_kind", day(1), 3),
+                event("reported", day(2), 4),
+                event("reported", day(9), 5),
+            ],
+            expect: Vec::new(),
+        };
+        let mut v = View::default();
+        let place = |w: &When| match w {
+            When::Day(d) => (d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().fixed_offset(), *d),
+            When::At(t) => (*t, t.date_naive()),
+        };
+        v.fill(&p, &case, place);
+        assert_eq!(v.of_kind(aware), &[1]);
+        // Earliest first; the file's order among equal times.
+        assert_eq!(v.of_kind(reported), &[3, 0, 4]);
+        assert_eq!(v.of_kind(NONE), &[] as &[u32]);
+        assert_eq!(v.evs.get(2).map(|x| x.kind), Some(NONE));
+        // Filled again with fewer events, nothing of the last case is left.
+        let mut small = case.clone();
+        small.events.truncate(2);
+        v.fill(&p, &small, place);
+        assert_eq!(v.of_kind(reported), &[0]);
+        assert_eq!(v.of_kind(aware), &[1]);
+    }
+}
