@@ -9,8 +9,8 @@
 //! nothing (comparisons): case files list what is true of an actor.
 
 use crate::case::{Case, Event, Val};
-use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, NONE};
 use crate::finding::*;
+use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, NONE};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
@@ -760,15 +760,7 @@ fn judge(
     }
 }
 
-fn must(
-    ctx: &Ctx<'_>,
-    row: &Row,
-    cr: &CRow,
-    trigger: Option<E<'_>>,
-    action: Option<E<'_>>,
-    f: &mut impl Out,
-    why: &mut Why,
-) {
+fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Option<E<'_>>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
@@ -814,11 +806,8 @@ fn must(
             let end = action.map_or(as_of, |a| a.x.time);
             // Words only: the lean path has no use for them.
             let elapsed = if f.wants_text() { vpl_time::format_duration_human(end - start) } else { String::new() };
-            let approx = if action.is_some_and(|a| a.x.whole_day) || trigger.is_some_and(|t| t.x.whole_day) {
-                "about "
-            } else {
-                ""
-            };
+            let approx =
+                if action.is_some_and(|a| a.x.whole_day) || trigger.is_some_and(|t| t.x.whole_day) { "about " } else { "" };
             f.elapsed(|| format!("{approx}{elapsed}"));
             f.note(|| match action {
                 Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
@@ -1006,9 +995,8 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
         }
     }
     let before_in_force = || {
-        c.effective.filter(|eff| {
-            events().any(|e| e.x.time <= ctx.as_of && e.x.day < *eff && matches_beyond_kind(ctx, &cr.action, e))
-        })
+        c.effective
+            .filter(|eff| events().any(|e| e.x.time <= ctx.as_of && e.x.day < *eff && matches_beyond_kind(ctx, &cr.action, e)))
     };
     if let Some(ex) = first_exempt {
         f.set_status(Status::Exempt);
@@ -1382,7 +1370,10 @@ mod tests {
         let filter = Cond::Is { value: field("includes_details") };
         let c = one_row(Vec::new(), Some(filter.clone()));
         assert_eq!(statuses(&c, &case(&[], &[], &[])).first().map(|s| s.0), Some(Status::Missed));
-        assert_eq!(statuses(&c, &case(&[], &[], &[("includes_details", Val::Bool(true))])).first().map(|s| s.0), Some(Status::Met));
+        assert_eq!(
+            statuses(&c, &case(&[], &[], &[("includes_details", Val::Bool(true))])).first().map(|s| s.0),
+            Some(Status::Met)
+        );
         // An absent attribute of the bearer: `not bearer.overseas` holds.
         let not_overseas = Cond::Not { cond: Box::new(Cond::Is { value: Operand::Bearer { attr: "overseas".into() } }) };
         let c = one_row(vec![not_overseas], None);
