@@ -18,7 +18,9 @@ use vpl_core::table::model::{CmpOp, Deadline, DecisionTable, Modality, Period, R
 use vpl_core::table::render::{cond_words, pattern_words};
 use vpl_time::{Period as TPeriod, Timing, Unit, When};
 
-/// A decision table ready to evaluate: its calendar built once.
+/// A decision table ready to evaluate: its calendar built and its rows
+/// compiled once (`program.rs`). Made by [`Compiled::new`]; the
+/// table and calendar are not to be changed afterwards.
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub table: DecisionTable,
