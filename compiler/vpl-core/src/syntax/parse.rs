@@ -16,8 +16,20 @@ pub(super) type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses one file. On failure returns every error found: the first syntax
 /// error, and further ones found by restarting at each later top-level item.
+///
+/// A file the fast path ([`super::fast`]) reads is returned as it built it;
+/// anything else (every file with an error among them) goes to pest, the
+/// grammar of record, which reports the errors. Both build the same tree.
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     check_nesting(file, text).map_err(|d| vec![d])?;
+    match super::fast::parse(file, text) {
+        Some(ast) => Ok(ast),
+        None => parse_with_pest(file, text),
+    }
+}
+
+/// [`parse_file`] through pest alone, after the nesting check.
+pub(crate) fn parse_with_pest(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     match VplParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut cx = Cx { file, errors: Vec::new() };
@@ -85,7 +97,7 @@ fn next_item_start(text: &str, after: usize) -> Option<usize> {
 
 /// Deepest `happened … where happened …` chain, and most operators in one
 /// condition: both bound the depth of the trees later stages walk.
-const MAX_FILTER_DEPTH: usize = 32;
+pub(super) const MAX_FILTER_DEPTH: usize = 32;
 pub(super) const MAX_OPERATORS: usize = 512;
 
 pub(super) struct Cx {
@@ -153,8 +165,7 @@ impl Cx {
         let mut inner = pair.into_inner();
         let mut docs = Vec::new();
         while let Some(p) = inner.peek().filter(|p| p.as_rule() == Rule::doc_line) {
-            let s = p.as_str().trim_start_matches("///");
-            docs.push(s.strip_prefix(' ').unwrap_or(s).trim_end().to_string());
+            docs.push(doc_text(p.as_str()));
             inner.next();
         }
         (docs, span, inner)
@@ -187,28 +198,14 @@ impl Cx {
             return;
         }
         let span = self.span(&pair);
-        out.reserve(raw.len());
-        let mut chars = raw.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('"') => out.push('"'),
-                Some('\\') => out.push('\\'),
-                other => {
-                    let shown = other.map_or_else(String::new, |c| c.to_string());
-                    self.errors.push(
-                        Diagnostic::new(Code::BadLiteral, format!("unknown escape `\\{shown}` in a string"))
-                            .primary(span, "in this string")
-                            .help("the escapes are \\n, \\t, \\\" and \\\\"),
-                    );
-                }
-            }
-        }
+        resolve_escapes(raw, out, |other| {
+            let shown = other.map_or_else(String::new, |c| c.to_string());
+            self.errors.push(
+                Diagnostic::new(Code::BadLiteral, format!("unknown escape `\\{shown}` in a string"))
+                    .primary(span, "in this string")
+                    .help("the escapes are \\n, \\t, \\\" and \\\\"),
+            );
+        });
     }
 
     /// The adjacent literals of a text, joined.
@@ -222,8 +219,7 @@ impl Cx {
 
     pub fn int(&mut self, pair: Pair<Rule>) -> Spanned<i64> {
         let span = self.span(&pair);
-        let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
-        let value = digits.parse::<i64>().unwrap_or_else(|_| {
+        let value = int_value(pair.as_str()).unwrap_or_else(|| {
             self.errors.push(
                 Diagnostic::new(Code::BadLiteral, "number too large")
                     .primary(span, "this number does not fit in 64 bits")
@@ -247,7 +243,7 @@ impl Cx {
 
     pub fn date(&mut self, pair: Pair<Rule>) -> Spanned<Date> {
         let span = self.span(&pair);
-        let d = chrono::NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").unwrap_or_else(|_| {
+        let d = date_value(pair.as_str()).unwrap_or_else(|| {
             self.errors.push(
                 Diagnostic::new(Code::BadLiteral, format!("`{}` is not a calendar date", pair.as_str()))
                     .primary(span, "no such day")
@@ -267,11 +263,7 @@ impl Cx {
     }
 
     fn lang(&self, pair: &Pair<Rule>) -> Lang {
-        if pair.as_str() == "zh" {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        lang_of(pair.as_str())
     }
 
     // ---------------------------------------------------------- instrument
@@ -692,7 +684,7 @@ pub(crate) fn comment_start(line: &str) -> Option<usize> {
 
 /// The formatter prints one `rest` and one `work` line per year; remember only
 /// which came first.
-fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
+pub(super) fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
     let mut out: Vec<YearLine> = Vec::new();
     for l in lines {
         let kind_seen = out.iter().any(|o| std::mem::discriminant(o) == std::mem::discriminant(&l));
@@ -704,4 +696,57 @@ fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
         }
     }
     out
+}
+
+// ------------------------------------------- shared with the fast path
+
+/// The text of a `///` line: without the slashes, one space after them,
+/// and trailing blanks.
+pub(super) fn doc_text(line: &str) -> String {
+    let s = line.trim_start_matches("///");
+    s.strip_prefix(' ').unwrap_or(s).trim_end().to_string()
+}
+
+/// Appends `raw`, the characters between a string's quotes, to `out` with
+/// its escapes resolved; calls `bad` with the character after each unknown
+/// escape's backslash (if any).
+pub(super) fn resolve_escapes(raw: &str, out: &mut String, mut bad: impl FnMut(Option<char>)) {
+    out.reserve(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            other => bad(other),
+        }
+    }
+}
+
+/// The value of an `int` or `number` as written (`-1_000`), if it fits in 64 bits.
+pub(super) fn int_value(written: &str) -> Option<i64> {
+    if !written.contains('_') {
+        return written.parse::<i64>().ok();
+    }
+    let digits: String = written.chars().filter(|c| *c != '_').collect();
+    digits.parse::<i64>().ok()
+}
+
+/// The day a `date` (`YYYY-MM-DD`) names, if it exists.
+pub(super) fn date_value(written: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(written, "%Y-%m-%d").ok()
+}
+
+/// The language of a `lang` token (`zh` or `en`).
+pub(super) fn lang_of(written: &str) -> Lang {
+    if written == "zh" {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
 }
