@@ -37,7 +37,7 @@ mod tests;
 
 /// Parses a file the fast way, or returns `None` (see the module docs).
 pub(crate) fn parse(file: FileId, text: &str) -> Option<File> {
-    let mut p = Parser { file, text, bytes: text.as_bytes(), pos: 0 };
+    let mut p = Parser { file, text, bytes: text.as_bytes(), pos: 0, slashed_string_end: 0, els: Vec::new() };
     p.file().ok()
 }
 
@@ -50,6 +50,7 @@ const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
 /// The words of the grammar's `keyword` rule, in its order (which matters:
 /// see [`is_keyword`]).
+#[cfg(test)]
 const KEYWORDS: &[&str] = &[
     "after",
     "and",
@@ -81,8 +82,34 @@ const KEYWORDS: &[&str] = &[
 /// whole word: as in pest, the first listed keyword the word starts with is
 /// taken and must end the word. (So `within` is no keyword: `with` is taken
 /// first and does not end it.)
+/// (The test `keywords_read_as_pest_reads_them` checks this against pest.)
 fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().find(|k| word.starts_with(**k)).is_some_and(|k| k.len() == word.len())
+    matches!(
+        word,
+        "after"
+            | "and"
+            | "before"
+            | "by"
+            | "cite"
+            | "encouraged"
+            | "false"
+            | "for"
+            | "happened"
+            | "immediately"
+            | "in"
+            | "may"
+            | "must"
+            | "not"
+            | "or"
+            | "penalty"
+            | "promptly"
+            | "timely"
+            | "true"
+            | "unless"
+            | "when"
+            | "where"
+            | "with"
+    )
 }
 
 fn is_ident_char(b: u8) -> bool {
@@ -111,6 +138,13 @@ struct Parser<'a> {
     bytes: &'a [u8],
     /// Always at the start of a token or just after one.
     pos: usize,
+    /// Where the last string literal read with a `/` in it ends: before
+    /// that, no line holds a `//` that `trimmed_len` could take for a
+    /// comment (see [`Parser::span`]).
+    slashed_string_end: usize,
+    /// The elements of the conditions being read, innermost last: one
+    /// buffer for them all rather than one per condition.
+    els: Vec<El>,
 }
 
 impl<'a> Parser<'a> {
@@ -163,11 +197,17 @@ impl<'a> Parser<'a> {
                         && (self.bytes.get(i + 2) != Some(&b'/') || self.bytes.get(i + 3) == Some(&b'/')) =>
                 {
                     unusual = true;
-                    i = self.bytes.get(i..).and_then(|r| r.iter().position(|b| *b == b'\n')).map_or(self.bytes.len(), |n| i + n);
+                    i = self.line_end(i);
                 }
                 _ => return (i, unusual),
             }
         }
+    }
+
+    /// The offset of the line break ending the line `from` is on, or the
+    /// end of the text.
+    fn line_end(&self, from: usize) -> usize {
+        self.bytes.get(from..).and_then(|r| memchr::memchr(b'\n', r)).map_or(self.bytes.len(), |n| from + n)
     }
 
     /// pest's implicit whitespace between two tokens.
@@ -193,8 +233,13 @@ impl<'a> Parser<'a> {
     /// the blanks and comments after it (when the rule ends in an optional
     /// part that was not there); `trimmed_len` takes those off again. Where
     /// the two could give different ends, give up.
+    ///
+    /// `end` always follows a token, never a blank, and a `//` before it on
+    /// its line can only be in a string (a comment would run past `end`):
+    /// so unless a string with a `/` was read since `start`, `trimmed_len`
+    /// would find nothing to take off, and is not called.
     fn span(&self, start: usize, end: usize) -> R<Span> {
-        let len = trimmed_len(self.slice(start, end)?);
+        let len = if self.slashed_string_end <= start { end - start } else { trimmed_len(self.slice(start, end)?) };
         let (trivia_end, unusual) = self.trivia_end(end);
         if unusual && trimmed_len(self.slice(start, trivia_end)?) != len {
             return Err(Bail);
@@ -373,20 +418,20 @@ impl<'a> Parser<'a> {
         let mut i = body;
         let mut escapes = false;
         loop {
-            match self.bytes.get(i) {
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    if !matches!(self.bytes.get(i + 1), Some(b'n' | b't' | b'"' | b'\\')) {
-                        return Err(Bail);
-                    }
-                    escapes = true;
-                    i += 2;
-                }
-                Some(_) => i += 1,
-                None => return Err(Bail),
+            i += self.bytes.get(i..).and_then(|r| memchr::memchr2(b'"', b'\\', r)).ok_or(Bail)?;
+            if self.bytes.get(i) == Some(&b'"') {
+                break;
             }
+            if !matches!(self.bytes.get(i + 1), Some(b'n' | b't' | b'"' | b'\\')) {
+                return Err(Bail);
+            }
+            escapes = true;
+            i += 2;
         }
         let raw = self.slice(body, i)?;
+        if memchr::memchr(b'/', raw.as_bytes()).is_some() {
+            self.slashed_string_end = i + 1;
+        }
         if escapes {
             let mut bad = false;
             resolve_escapes(raw, out, |_| bad = true);
@@ -436,7 +481,7 @@ impl<'a> Parser<'a> {
     fn docs(&mut self) -> R<Docs> {
         let mut docs = Vec::new();
         while self.at("///") && self.bytes.get(self.pos + 3) != Some(&b'/') {
-            let end = self.bytes.get(self.pos..).and_then(|r| r.iter().position(|b| *b == b'\n')).map_or(self.bytes.len(), |n| self.pos + n);
+            let end = self.line_end(self.pos);
             docs.push(doc_text(self.slice(self.pos, end)?));
             self.pos = end;
             self.skip();
@@ -1085,22 +1130,23 @@ impl<'a> Parser<'a> {
     /// `expr`: its elements as pest's rule lists them, grouped by the same
     /// Pratt algorithm over the same table (`expr::LEVELS`).
     fn expr(&mut self, depth: usize) -> R<Expr> {
-        let mut els = Vec::new();
+        let base = self.els.len();
         let mut operators = 0usize;
         loop {
             while self.at_word("not") {
-                els.push(El::Prefix(self.pos));
+                self.els.push(El::Prefix(self.pos));
                 self.pos += 3;
                 self.skip();
                 operators += 1;
             }
-            els.push(El::Primary(self.primary(depth)?));
+            let primary = self.primary(depth)?;
+            self.els.push(El::Primary(primary));
             while self.skip_to(".") {
                 let dot = self.pos;
                 self.pos += 1;
                 self.skip();
                 let name = self.ident()?;
-                els.push(El::Postfix(dot, name.node, self.pos));
+                self.els.push(El::Postfix(dot, name.node, self.pos));
                 operators += 1;
             }
             let saved = self.pos;
@@ -1109,7 +1155,7 @@ impl<'a> Parser<'a> {
                 self.pos = saved;
                 break;
             };
-            els.push(El::Infix(op));
+            self.els.push(El::Infix(op));
             self.pos += len;
             self.skip();
             operators += 1;
@@ -1120,7 +1166,7 @@ impl<'a> Parser<'a> {
         if operators > MAX_OPERATORS {
             return Err(Bail);
         }
-        let mut pratt = Pratt { file: self.file, els: els.into_iter().peekable() };
+        let mut pratt = Pratt { file: self.file, els: self.els.drain(base..).peekable() };
         let e = pratt.expr(0)?;
         if pratt.els.next().is_some() {
             return Err(Bail);
