@@ -20,15 +20,19 @@ pub(super) type PResult<T> = Result<T, Diagnostic>;
 /// A file the fast path ([`super::fast`]) reads is returned as it built it;
 /// anything else (every file with an error among them) goes to pest, the
 /// grammar of record, which reports the errors. Both build the same tree.
+/// (The fast path gives up on nesting too deep for [`check_nesting`], so
+/// that check is only needed before pest.)
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
-    check_nesting(file, text).map_err(|d| vec![d])?;
     match super::fast::parse(file, text) {
         Some(ast) => Ok(ast),
-        None => parse_with_pest(file, text),
+        None => {
+            check_nesting(file, text).map_err(|d| vec![d])?;
+            parse_with_pest(file, text)
+        }
     }
 }
 
-/// [`parse_file`] through pest alone, after the nesting check.
+/// [`parse_file`] through pest alone, once [`check_nesting`] has passed.
 pub(crate) fn parse_with_pest(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     match VplParser::parse(Rule::file, text) {
         Ok(mut pairs) => {

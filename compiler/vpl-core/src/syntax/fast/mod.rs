@@ -29,7 +29,7 @@ use super::expr::{binop, precedence, Fixity};
 use super::parse::{
     date_value, doc_text, int_value, lang_of, lines_to_counts, resolve_escapes, trimmed_len, MAX_FILTER_DEPTH, MAX_OPERATORS,
 };
-use super::Rule;
+use super::{Rule, MAX_NESTING};
 use crate::span::{FileId, Span, Spanned};
 
 #[cfg(test)]
@@ -37,7 +37,7 @@ mod tests;
 
 /// Parses a file the fast way, or returns `None` (see the module docs).
 pub(crate) fn parse(file: FileId, text: &str) -> Option<File> {
-    let mut p = Parser { file, text, bytes: text.as_bytes(), pos: 0, slashed_string_end: 0, els: Vec::new() };
+    let mut p = Parser { file, text, bytes: text.as_bytes(), pos: 0, slashed_string_end: 0, nest: 0, els: Vec::new() };
     p.file().ok()
 }
 
@@ -142,6 +142,8 @@ struct Parser<'a> {
     /// that, no line holds a `//` that `trimmed_len` could take for a
     /// comment (see [`Parser::span`]).
     slashed_string_end: usize,
+    /// Brackets open in the condition being read.
+    nest: usize,
     /// The elements of the conditions being read, innermost last: one
     /// buffer for them all rather than one per condition.
     els: Vec<El>,
@@ -1199,6 +1201,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Steps into a `(` or `{` of a condition. Conditions stand one block
+    /// deep (in a `duty` or `penalty`), so this is as deep as
+    /// `check_nesting` counts: beyond its limit, give up, and let it report
+    /// the file.
+    fn open(&mut self) -> R<()> {
+        self.nest += 1;
+        if 1 + self.nest > MAX_NESTING {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        self.skip();
+        Ok(())
+    }
+
     fn primary(&mut self, depth: usize) -> R<Expr> {
         let start = self.pos;
         let first = self.peek().ok_or(Bail)?;
@@ -1222,14 +1238,13 @@ impl<'a> Parser<'a> {
                 _ => return Err(Bail),
             }
         } else if first == b'(' {
-            self.pos += 1;
-            self.skip();
+            self.open()?;
             let inner = self.expr(depth)?;
             self.expect(")")?;
+            self.nest -= 1;
             ExprKind::Paren(Box::new(inner))
         } else if first == b'{' {
-            self.pos += 1;
-            self.skip();
+            self.open()?;
             let mut items = Vec::new();
             if self.at(",") {
                 self.pos += 1;
@@ -1250,6 +1265,7 @@ impl<'a> Parser<'a> {
                 }
             }
             self.lit("}")?;
+            self.nest -= 1;
             ExprKind::Set(items)
         } else if first == b'-' || first.is_ascii_digit() {
             if self.is_date(start) {
