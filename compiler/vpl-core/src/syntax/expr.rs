@@ -88,11 +88,7 @@ impl Cx {
     /// `depth` counts enclosing `where` filters, which nest without brackets.
     pub(super) fn expr(&mut self, pair: Pair<Rule>, depth: usize) -> PResult<Expr> {
         let span = self.span(&pair);
-        let operators = pair
-            .clone()
-            .into_inner()
-            .filter(|p| precedence(p.as_rule()).is_some())
-            .count();
+        let operators = pair.clone().into_inner().filter(|p| precedence(p.as_rule()).is_some()).count();
         if operators > MAX_OPERATORS {
             return Err(Diagnostic::new(Code::TooDeep, "condition too long")
                 .primary(span, format!("{operators} operators in one condition; the limit is {MAX_OPERATORS}"))

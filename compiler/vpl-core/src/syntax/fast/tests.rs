@@ -60,7 +60,11 @@ fn agree(name: &str, text: &str) -> bool {
                 let (f, s) = (format!("{fast:#?}"), format!("{slow:#?}"));
                 let line = f.lines().zip(s.lines()).position(|(a, b)| a != b).unwrap_or(0);
                 let show = |t: &str| t.lines().skip(line.saturating_sub(12)).take(16).collect::<Vec<_>>().join("\n");
-                panic!("{name}: the trees differ near line {line}\n--- fast\n{}\n--- pest\n{}\n--- text\n{text:?}", show(&f), show(&s));
+                panic!(
+                    "{name}: the trees differ near line {line}\n--- fast\n{}\n--- pest\n{}\n--- text\n{text:?}",
+                    show(&f),
+                    show(&s)
+                );
             }
         }
         Err(e) => panic!("{name}: the fast path built a tree, pest reports {e:#?}\n--- text\n{text:?}"),
@@ -161,29 +165,159 @@ fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 const WORDS: &[&str] = &[
-    "after", "and", "before", "by", "cite", "encouraged", "false", "for", "happened", "immediately", "in", "may", "must", "not",
-    "or", "penalty", "promptly", "timely", "true", "unless", "when", "where", "with", "within", "use", "instrument", "article",
-    "duty", "role", "event", "fact", "enum", "unit", "calendar", "title", "issued_by", "number", "status", "draft", "published",
-    "comments_until", "in_force", "issued", "effective", "excerpt", "zh", "en", "missing", "no_duty", "para", "item", "art",
-    "measures", "fine", "to", "replaces", "duration", "currency", "zone", "rule", "weekend", "covers", "year", "rest", "work", "at",
-    "least", "must not", "must  not", "must\tnot", "x", "_", "A1", "days", "CNY", "notx", "within_x", "penaltyx", "cn/x-1",
+    "after",
+    "and",
+    "before",
+    "by",
+    "cite",
+    "encouraged",
+    "false",
+    "for",
+    "happened",
+    "immediately",
+    "in",
+    "may",
+    "must",
+    "not",
+    "or",
+    "penalty",
+    "promptly",
+    "timely",
+    "true",
+    "unless",
+    "when",
+    "where",
+    "with",
+    "within",
+    "use",
+    "instrument",
+    "article",
+    "duty",
+    "role",
+    "event",
+    "fact",
+    "enum",
+    "unit",
+    "calendar",
+    "title",
+    "issued_by",
+    "number",
+    "status",
+    "draft",
+    "published",
+    "comments_until",
+    "in_force",
+    "issued",
+    "effective",
+    "excerpt",
+    "zh",
+    "en",
+    "missing",
+    "no_duty",
+    "para",
+    "item",
+    "art",
+    "measures",
+    "fine",
+    "to",
+    "replaces",
+    "duration",
+    "currency",
+    "zone",
+    "rule",
+    "weekend",
+    "covers",
+    "year",
+    "rest",
+    "work",
+    "at",
+    "least",
+    "must not",
+    "must  not",
+    "must\tnot",
+    "x",
+    "_",
+    "A1",
+    "days",
+    "CNY",
+    "notx",
+    "within_x",
+    "penaltyx",
+    "cn/x-1",
 ];
 const PUNCT: &[&str] =
     &["{", "}", "(", ")", ",", ":", ".", "..", "==", "!=", "<=", ">=", "<", ">", "-", "\"", "=", "!", "///", "/", "\\"];
 const NUMBERS: &[&str] = &[
-    "0", "1", "00", "1_0", "1__", "4294967295", "4294967296", "-1", "9223372036854775807", "9223372036854775808",
-    "-9223372036854775808", "-9223372036854775809", "99999999999999999999", "2 days", "-3 days", "1\tdays", "7 in",
+    "0",
+    "1",
+    "00",
+    "1_0",
+    "1__",
+    "4294967295",
+    "4294967296",
+    "-1",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "99999999999999999999",
+    "2 days",
+    "-3 days",
+    "1\tdays",
+    "7 in",
 ];
 const DATES: &[&str] = &[
-    "2021-02-28", "2020-02-29", "2021-02-29", "2021-13-01", "2021-00-10", "0000-01-01", "9999-12-31", "2021-1-01",
-    "2021-01-011", "20210-01-01", "2021-01-01..2020-01-01", "2021-01-01..2021-01-01", "2021-01-01 .. 2021-01-02",
+    "2021-02-28",
+    "2020-02-29",
+    "2021-02-29",
+    "2021-13-01",
+    "2021-00-10",
+    "0000-01-01",
+    "9999-12-31",
+    "2021-1-01",
+    "2021-01-011",
+    "20210-01-01",
+    "2021-01-01..2020-01-01",
+    "2021-01-01..2021-01-01",
+    "2021-01-01 .. 2021-01-02",
 ];
 const TRIVIA: &[&str] = &[
-    " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "// c\n", "//\n", "// \"q\n", "//", "/// d\n", "///\n", "//// x\n", "///// x\n",
-    "\u{FEFF}", "\u{A0}", "\u{0B}", "\u{0C}", "/* c */", " // a \"b\" c\n", "\n// x\n\n",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "// c\n",
+    "//\n",
+    "// \"q\n",
+    "//",
+    "/// d\n",
+    "///\n",
+    "//// x\n",
+    "///// x\n",
+    "\u{FEFF}",
+    "\u{A0}",
+    "\u{0B}",
+    "\u{0C}",
+    "/* c */",
+    " // a \"b\" c\n",
+    "\n// x\n\n",
 ];
-const STRINGS: &[&str] =
-    &["\"\"", "\"a\\nb\"", "\"\\t\"", "\"\\\"\"", "\"\\\\\"", "\"\\q\"", "\"\\\"", "\"a\" \"b\"", "\"x\n// y\"", "\"中文\"", "\"a//b\""];
+const STRINGS: &[&str] = &[
+    "\"\"",
+    "\"a\\nb\"",
+    "\"\\t\"",
+    "\"\\\"\"",
+    "\"\\\\\"",
+    "\"\\q\"",
+    "\"\\\"",
+    "\"a\" \"b\"",
+    "\"x\n// y\"",
+    "\"中文\"",
+    "\"a//b\"",
+];
 
 /// One random change to `text`.
 fn mutate(rng: &mut Rng, text: &str) -> String {
@@ -206,7 +340,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         }
         3 | 4 => splice(t, rng.pick(WORDS)),
         5 => splice(t, rng.pick(PUNCT)),
-        6 | 7 | 8 => {
+        6..=8 => {
             let at = if rng.below(2) == 0 { t.start } else { t.end };
             splice(at..at, rng.pick(TRIVIA))
         }
@@ -322,7 +456,10 @@ fn explore_misses() {
     for (name, text) in &pieces {
         for _ in 0..12 {
             let m = mutate(&mut rng, text);
-            if check_nesting(FileId(3), &m).is_ok() && super::parse(FileId(3), &m).is_none() && parse_with_pest(FileId(3), &m).is_ok() {
+            if check_nesting(FileId(3), &m).is_ok()
+                && super::parse(FileId(3), &m).is_none()
+                && parse_with_pest(FileId(3), &m).is_ok()
+            {
                 misses += 1;
                 if misses < 60 {
                     eprintln!("MISS {name}: {m:?}\n");
@@ -391,14 +528,30 @@ mod generated {
         leaf.prop_recursive(5, 40, 4, |inner| {
             prop_oneof![
                 (inner.clone(), prop::sample::select(&["or", "and", "==", "!=", "<", "<=", ">", ">=", "in"][..]), inner.clone())
-                    .prop_map(|(mut a, op, b)| { a.push(op.to_string()); a.extend(b); a }),
-                inner.clone().prop_map(|mut a| { a.insert(0, "not".to_string()); a }),
-                inner.clone().prop_map(|mut a| { a.insert(0, "(".to_string()); a.push(")".to_string()); a }),
-                (inner.clone(), name()).prop_map(|(mut a, n)| { a.extend([".".to_string(), n]); a }),
+                    .prop_map(|(mut a, op, b)| {
+                        a.push(op.to_string());
+                        a.extend(b);
+                        a
+                    }),
+                inner.clone().prop_map(|mut a| {
+                    a.insert(0, "not".to_string());
+                    a
+                }),
+                inner.clone().prop_map(|mut a| {
+                    a.insert(0, "(".to_string());
+                    a.push(")".to_string());
+                    a
+                }),
+                (inner.clone(), name()).prop_map(|(mut a, n)| {
+                    a.extend([".".to_string(), n]);
+                    a
+                }),
                 prop::collection::vec(inner, 0..3).prop_map(|items| {
                     let mut t = vec!["{".to_string()];
                     for (i, it) in items.into_iter().enumerate() {
-                        if i > 0 { t.push(",".to_string()); }
+                        if i > 0 {
+                            t.push(",".to_string());
+                        }
                         t.extend(it);
                     }
                     t.push("}".to_string());
@@ -412,27 +565,49 @@ mod generated {
         prop_oneof![
             prop::sample::select(&["cite art 1", "cite art 7(1)(2)", "cite art 4294967296", "penalty p"][..])
                 .prop_map(|s| vec![s.to_string()]),
-            (name(), prop::sample::select(&["must", "must not", "may", "encouraged", "must\tnot"][..]), event_ref())
-                .prop_map(|(n, m, e)| { let mut t = vec![n, m.to_string()]; t.extend(e); t }),
-            (prop::sample::select(&["within 2 days", "immediately", "for at least 3 years", "before", "with", "3 days before"][..]),
-                prop::option::of(event_ref()))
+            (name(), prop::sample::select(&["must", "must not", "may", "encouraged", "must\tnot"][..]), event_ref()).prop_map(
+                |(n, m, e)| {
+                    let mut t = vec![n, m.to_string()];
+                    t.extend(e);
+                    t
+                }
+            ),
+            (
+                prop::sample::select(
+                    &["within 2 days", "immediately", "for at least 3 years", "before", "with", "3 days before"][..]
+                ),
+                prop::option::of(event_ref())
+            )
                 .prop_map(|(w, e)| {
                     let mut t = vec![w.to_string()];
                     if w == "before" || w == "with" || w.ends_with("before") {
                         t.extend(e.clone().unwrap_or_else(|| vec!["e".to_string()]));
                     }
-                    if let Some(e) = e { t.push("after".to_string()); t.extend(e); }
+                    if let Some(e) = e {
+                        t.push("after".to_string());
+                        t.extend(e);
+                    }
                     t
                 }),
-            expr().prop_map(|e| { let mut t = vec!["when".to_string()]; t.extend(e); t }),
-            expr().prop_map(|e| { let mut t = vec!["unless".to_string()]; t.extend(e); t }),
+            expr().prop_map(|e| {
+                let mut t = vec!["when".to_string()];
+                t.extend(e);
+                t
+            }),
+            expr().prop_map(|e| {
+                let mut t = vec!["unless".to_string()];
+                t.extend(e);
+                t
+            }),
         ]
     }
 
     fn duty() -> impl Strategy<Value = Vec<String>> {
         (name(), prop::collection::vec(clause(), 0..5)).prop_map(|(n, cs)| {
             let mut t = vec!["/// d".to_string(), "\nduty".to_string(), n, "{".to_string()];
-            for c in cs { t.extend(c); }
+            for c in cs {
+                t.extend(c);
+            }
             t.push("}".to_string());
             t
         })
