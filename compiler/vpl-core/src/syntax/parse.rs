@@ -624,19 +624,12 @@ impl Cx {
     fn cal_year(&mut self, pair: Pair<Rule>) -> PResult<CalendarClause> {
         let (docs, span, mut inner) = self.with_docs(pair);
         let year = self.uint(self.next(&mut inner, span, "year")?);
-        let (mut rest, mut work, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut lines = YearLines::default();
         for line in inner {
             let is_rest = line.as_rule() == Rule::rest_days;
-            let spans = line.into_inner().map(|d| self.date_span(d)).collect::<PResult<Vec<_>>>()?;
-            if is_rest {
-                lines.push(YearLine::Rest(rest.len()));
-                rest.push(spans);
-            } else {
-                lines.push(YearLine::Work(work.len()));
-                work.push(spans);
-            }
+            lines.push(is_rest, line.into_inner().map(|d| self.date_span(d)).collect::<PResult<Vec<_>>>()?);
         }
-        Ok(CalendarClause::Year { docs, year, rest: rest.concat(), work: work.concat(), lines: lines_to_counts(lines) })
+        Ok(lines.into_clause(docs, year))
     }
 
     fn date_span(&mut self, pair: Pair<Rule>) -> PResult<Spanned<DateSpan>> {
@@ -686,9 +679,39 @@ pub(crate) fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The `rest` and `work` lines of a `year` block, as read.
+#[derive(Default)]
+pub(super) struct YearLines {
+    rest: Vec<Vec<Spanned<DateSpan>>>,
+    work: Vec<Vec<Spanned<DateSpan>>>,
+    lines: Vec<YearLine>,
+}
+
+impl YearLines {
+    pub(super) fn push(&mut self, is_rest: bool, spans: Vec<Spanned<DateSpan>>) {
+        if is_rest {
+            self.lines.push(YearLine::Rest(self.rest.len()));
+            self.rest.push(spans);
+        } else {
+            self.lines.push(YearLine::Work(self.work.len()));
+            self.work.push(spans);
+        }
+    }
+
+    pub(super) fn into_clause(self, docs: Docs, year: Spanned<u32>) -> CalendarClause {
+        CalendarClause::Year {
+            docs,
+            year,
+            rest: self.rest.concat(),
+            work: self.work.concat(),
+            lines: lines_to_counts(self.lines),
+        }
+    }
+}
+
 /// The formatter prints one `rest` and one `work` line per year; remember only
 /// which came first.
-pub(super) fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
+fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
     let mut out: Vec<YearLine> = Vec::new();
     for l in lines {
         let kind_seen = out.iter().any(|o| std::mem::discriminant(o) == std::mem::discriminant(&l));

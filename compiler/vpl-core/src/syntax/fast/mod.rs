@@ -27,7 +27,7 @@
 use super::ast::*;
 use super::expr::{binop, precedence, Fixity};
 use super::parse::{
-    date_value, doc_text, int_value, lang_of, lines_to_counts, resolve_escapes, trimmed_len, MAX_FILTER_DEPTH, MAX_OPERATORS,
+    date_value, doc_text, int_value, lang_of, resolve_escapes, trimmed_len, YearLines, MAX_FILTER_DEPTH, MAX_OPERATORS,
 };
 use super::{Rule, MAX_NESTING};
 use crate::span::{FileId, Span, Spanned};
@@ -47,36 +47,6 @@ type R<T> = Result<T, Bail>;
 
 /// The byte-order mark, which the grammar counts as a blank.
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
-
-/// The words of the grammar's `keyword` rule, in its order (which matters:
-/// see [`is_keyword`]).
-#[cfg(test)]
-const KEYWORDS: &[&str] = &[
-    "after",
-    "and",
-    "before",
-    "by",
-    "cite",
-    "encouraged",
-    "false",
-    "for",
-    "happened",
-    "immediately",
-    "in",
-    "may",
-    "must",
-    "not",
-    "or",
-    "penalty",
-    "promptly",
-    "timely",
-    "true",
-    "unless",
-    "when",
-    "where",
-    "with",
-    "within",
-];
 
 /// Whether the grammar's `keyword` rule matches at the start of `word`, a
 /// whole word: as in pest, the first listed keyword the word starts with is
@@ -174,6 +144,13 @@ impl<'a> Parser<'a> {
         } else {
             Err(Bail)
         }
+    }
+
+    /// A literal and the trivia after it.
+    fn keyword(&mut self, s: &str) -> R<()> {
+        self.lit(s)?;
+        self.skip();
+        Ok(())
     }
 
     fn slice(&self, start: usize, end: usize) -> R<&'a str> {
@@ -282,15 +259,32 @@ impl<'a> Parser<'a> {
         Ok(Spanned::new(word.to_string(), span))
     }
 
-    /// `ident ~ ("," ~ ident)*`
-    fn ident_list(&mut self) -> R<Vec<Ident>> {
-        let mut names = vec![self.ident()?];
+    /// `"{" ~ clause* ~ "}"`, each clause with its span; `clause` reads one
+    /// (it is called on any token but `}`).
+    fn clauses<T>(&mut self, mut clause: impl FnMut(&mut Self) -> R<T>) -> R<Vec<Spanned<T>>> {
+        self.expect("{")?;
+        let mut all = Vec::new();
+        loop {
+            self.skip();
+            if self.at("}") {
+                self.pos += 1;
+                return Ok(all);
+            }
+            let start = self.pos;
+            let c = clause(self)?;
+            all.push(Spanned::new(c, self.span(start, self.pos)?));
+        }
+    }
+
+    /// `x ~ ("," ~ x)*`
+    fn list<T>(&mut self, mut x: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        let mut all = vec![x(self)?];
         while self.skip_to(",") {
             self.pos += 1;
             self.skip();
-            names.push(self.ident()?);
+            all.push(x(self)?);
         }
-        Ok(names)
+        Ok(all)
     }
 
     fn instrument_id(&mut self) -> R<Ident> {
@@ -518,8 +512,7 @@ impl<'a> Parser<'a> {
         } else if self.at("event") {
             Item::Event(self.event(start, docs)?)
         } else if self.at("fact") {
-            self.lit("fact")?;
-            self.skip();
+            self.keyword("fact")?;
             let name = self.ident()?;
             self.expect(":")?;
             self.skip();
@@ -528,14 +521,12 @@ impl<'a> Parser<'a> {
         } else if self.at("unit") {
             Item::Unit(self.unit_decl(start, docs)?)
         } else if self.at("role") {
-            self.lit("role")?;
-            self.skip();
+            self.keyword("role")?;
             let name = self.ident()?;
             let fields = if self.skip_to("{") { self.fields()? } else { Vec::new() };
             Item::Role(Role { docs, name, fields, span: self.span(start, self.pos)? })
         } else if self.at("use") {
-            self.lit("use")?;
-            self.skip();
+            self.keyword("use")?;
             let target = self.instrument_id()?;
             Item::Use(Use { docs, target, span: self.span(start, self.pos)? })
         } else if self.at("enum") {
@@ -550,55 +541,33 @@ impl<'a> Parser<'a> {
     // --------------------------------------------------------- instrument
 
     fn instrument(&mut self, start: usize, docs: Docs) -> R<Instrument> {
-        self.lit("instrument")?;
-        self.skip();
+        self.keyword("instrument")?;
         let id = self.instrument_id()?;
-        self.expect("{")?;
-        let mut clauses = Vec::new();
-        loop {
-            self.skip();
-            if self.at("}") {
-                break;
-            }
-            clauses.push(self.instrument_clause()?);
-        }
-        self.pos += 1;
+        let clauses = self.clauses(Self::instrument_clause)?;
         Ok(Instrument { docs, id, clauses, span: self.span(start, self.pos)? })
     }
 
-    fn instrument_clause(&mut self) -> R<Spanned<InstrumentClause>> {
-        let start = self.pos;
-        let clause = if self.at("title") {
-            self.lit("title")?;
-            self.skip();
+    fn instrument_clause(&mut self) -> R<InstrumentClause> {
+        Ok(if self.at("title") {
+            self.keyword("title")?;
             let lang = self.lang()?;
             self.skip();
             InstrumentClause::Title(lang, self.text()?)
         } else if self.at("issued_by") {
-            self.lit("issued_by")?;
-            self.skip();
-            let mut texts = vec![self.text()?];
-            while self.skip_to(",") {
-                self.pos += 1;
-                self.skip();
-                texts.push(self.text()?);
-            }
-            InstrumentClause::IssuedBy(texts)
+            self.keyword("issued_by")?;
+            InstrumentClause::IssuedBy(self.list(Self::text)?)
         } else if self.at("number") {
-            self.lit("number")?;
-            self.skip();
+            self.keyword("number")?;
             InstrumentClause::Number(self.text()?)
         } else if self.at("status") {
-            self.lit("status")?;
-            self.skip();
+            self.keyword("status")?;
             if self.at("draft") {
                 self.lit("draft")?;
                 self.expect("published")?;
                 self.skip();
                 let published = self.date()?;
                 let comments_until = if self.skip_to("comments_until") {
-                    self.lit("comments_until")?;
-                    self.skip();
+                    self.keyword("comments_until")?;
                     Some(self.date()?)
                 } else {
                     None
@@ -614,17 +583,14 @@ impl<'a> Parser<'a> {
                 InstrumentClause::InForce { issued, effective: self.date()? }
             }
         } else if self.at("calendar") {
-            self.lit("calendar")?;
-            self.skip();
+            self.keyword("calendar")?;
             InstrumentClause::Calendar(self.ident()?)
         } else if self.at("excerpt") {
-            self.lit("excerpt")?;
-            self.skip();
+            self.keyword("excerpt")?;
             InstrumentClause::Excerpt(self.text()?)
         } else {
             return Err(Bail);
-        };
-        Ok(Spanned::new(clause, self.span(start, self.pos)?))
+        })
     }
 
     // ----------------------------------------------------------- articles
@@ -638,8 +604,7 @@ impl<'a> Parser<'a> {
         let lang = self.lang()?;
         self.skip();
         let clause = if self.at("missing") {
-            self.lit("missing")?;
-            self.skip();
+            self.keyword("missing")?;
             TextClause::Missing(lang, self.text()?)
         } else {
             TextClause::Text(lang, self.text()?)
@@ -660,15 +625,13 @@ impl<'a> Parser<'a> {
     }
 
     fn article(&mut self, start: usize, docs: Docs) -> R<Article> {
-        self.lit("article")?;
-        self.skip();
+        self.keyword("article")?;
         let number = self.uint()?;
         self.expect("{")?;
         let texts = self.text_clauses()?;
         let no_duty = if self.at("no_duty") {
             let s = self.pos;
-            self.lit("no_duty")?;
-            self.skip();
+            self.keyword("no_duty")?;
             let reason = self.text()?;
             let span = self.span(s, self.pos)?;
             self.skip();
@@ -688,8 +651,7 @@ impl<'a> Parser<'a> {
     fn paragraph(&mut self) -> R<Paragraph> {
         let start = self.pos;
         let docs = self.docs()?;
-        self.lit("para")?;
-        self.skip();
+        self.keyword("para")?;
         let number = self.uint()?;
         self.expect("{")?;
         let texts = self.text_clauses()?;
@@ -697,8 +659,7 @@ impl<'a> Parser<'a> {
         while !self.at("}") {
             let item_start = self.pos;
             let docs = self.docs()?;
-            self.lit("item")?;
-            self.skip();
+            self.keyword("item")?;
             let number = self.uint()?;
             self.expect("{")?;
             let texts = self.text_clauses()?;
@@ -713,8 +674,7 @@ impl<'a> Parser<'a> {
     /// `cite_clause`'s citation: `art 7`, `art 7(1)`, `art 7(1)(2)`.
     fn citation(&mut self) -> R<Spanned<Citation>> {
         let start = self.pos;
-        self.lit("art")?;
-        self.skip();
+        self.keyword("art")?;
         let article = self.uint()?.node;
         let mut paragraph = None;
         let mut item = None;
@@ -736,19 +696,9 @@ impl<'a> Parser<'a> {
     // ------------------------------------------------------------- duties
 
     fn duty(&mut self, start: usize, docs: Docs) -> R<Duty> {
-        self.lit("duty")?;
-        self.skip();
+        self.keyword("duty")?;
         let name = self.ident()?;
-        self.expect("{")?;
-        let mut clauses = Vec::new();
-        loop {
-            self.skip();
-            if self.at("}") {
-                break;
-            }
-            clauses.push(self.duty_clause()?);
-        }
-        self.pos += 1;
+        let clauses = self.clauses(Self::duty_clause)?;
         Ok(Duty { docs, name, clauses, span: self.span(start, self.pos)? })
     }
 
@@ -772,35 +722,28 @@ impl<'a> Parser<'a> {
             .map(|(w, m)| (m, self.pos + w.len()))
     }
 
-    fn duty_clause(&mut self) -> R<Spanned<DutyClause>> {
-        let start = self.pos;
+    fn duty_clause(&mut self) -> R<DutyClause> {
         // The grammar's alternatives in order; see `duty_clause` there.
-        let clause = if self.at("penalty ") || self.at("penalty\t") {
-            self.lit("penalty")?;
-            self.skip();
+        Ok(if self.at("penalty ") || self.at("penalty\t") {
+            self.keyword("penalty")?;
             DutyClause::Penalty(self.ident()?)
         } else if self.at("cite") {
-            self.lit("cite")?;
-            self.skip();
+            self.keyword("cite")?;
             DutyClause::Cite(self.citation()?)
         } else if let Some(clause) = self.rule_clause()? {
             clause
         } else if let Some(clause) = self.deadline_clause()? {
             clause
         } else if self.at("when") {
-            self.lit("when")?;
-            self.skip();
+            self.keyword("when")?;
             DutyClause::When(self.expr(0)?)
         } else if self.at("unless") {
-            self.lit("unless")?;
-            self.skip();
+            self.keyword("unless")?;
             DutyClause::Unless(self.expr(0)?)
         } else {
-            self.lit("penalty")?;
-            self.skip();
+            self.keyword("penalty")?;
             DutyClause::Penalty(self.ident()?)
-        };
-        Ok(Spanned::new(clause, self.span(start, self.pos)?))
+        })
     }
 
     /// `ident ~ modality ~ event_ref`; `None` where pest's fails before the
@@ -835,16 +778,14 @@ impl<'a> Parser<'a> {
     }
 
     fn trigger(&mut self) -> R<EventRef> {
-        self.lit("after")?;
-        self.skip();
+        self.keyword("after")?;
         self.event_ref(0)
     }
 
     fn timing(&mut self) -> R<Option<Spanned<Timing>>> {
         let start = self.pos;
         let timing = if self.at("within") {
-            self.lit("within")?;
-            self.skip();
+            self.keyword("within")?;
             Timing::Within(self.quantity()?)
         } else if let Some((word, vague)) =
             [("immediately", Vague::Immediately), ("promptly", Vague::Promptly), ("timely", Vague::Timely)]
@@ -859,12 +800,10 @@ impl<'a> Parser<'a> {
             self.skip();
             Timing::Prior(q, self.event_ref(0)?)
         } else if self.at("before") {
-            self.lit("before")?;
-            self.skip();
+            self.keyword("before")?;
             Timing::Before(self.event_ref(0)?)
         } else if self.at("with") {
-            self.lit("with")?;
-            self.skip();
+            self.keyword("with")?;
             Timing::With(self.event_ref(0)?)
         } else if self.at("for") {
             self.lit("for")?;
@@ -886,15 +825,13 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let event = self.ident()?;
         let by = if self.skip_to("by") {
-            self.lit("by")?;
-            self.skip();
+            self.keyword("by")?;
             Some(self.ident()?)
         } else {
             None
         };
         let filter = if self.skip_to("where") {
-            self.lit("where")?;
-            self.skip();
+            self.keyword("where")?;
             Some(Box::new(self.expr(depth + 1)?))
         } else {
             None
@@ -905,49 +842,37 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------- penalties
 
     fn penalty(&mut self, start: usize, docs: Docs) -> R<Penalty> {
-        self.lit("penalty")?;
-        self.skip();
+        self.keyword("penalty")?;
         let name = self.ident()?;
-        self.expect("{")?;
-        let mut clauses = Vec::new();
-        loop {
-            self.skip();
-            let s = self.pos;
-            let clause = if self.at("cite") {
-                self.lit("cite")?;
-                self.skip();
-                PenaltyClause::Cite(self.citation()?)
-            } else if self.at("measures") {
-                self.lit("measures")?;
-                self.skip();
-                PenaltyClause::Measures(self.ident_list()?)
-            } else if self.at("fine") {
-                self.lit("fine")?;
-                self.skip();
-                let target = self.ident()?;
-                self.skip();
-                let min = self.quantity()?;
-                self.expect("to")?;
-                self.skip();
-                let max = self.quantity()?;
-                let when = if self.skip_to("when") {
-                    self.lit("when")?;
-                    self.skip();
-                    Some(self.expr(0)?)
+        let clauses = self.clauses(|p| {
+            Ok(if p.at("cite") {
+                p.keyword("cite")?;
+                PenaltyClause::Cite(p.citation()?)
+            } else if p.at("measures") {
+                p.keyword("measures")?;
+                PenaltyClause::Measures(p.list(Self::ident)?)
+            } else if p.at("fine") {
+                p.keyword("fine")?;
+                let target = p.ident()?;
+                p.skip();
+                let min = p.quantity()?;
+                p.expect("to")?;
+                p.skip();
+                let max = p.quantity()?;
+                let when = if p.skip_to("when") {
+                    p.keyword("when")?;
+                    Some(p.expr(0)?)
                 } else {
                     None
                 };
                 PenaltyClause::Fine { target, min, max, when }
-            } else if self.at("replaces") {
-                self.lit("replaces")?;
-                self.skip();
-                PenaltyClause::Replaces(self.ident_list()?)
+            } else if p.at("replaces") {
+                p.keyword("replaces")?;
+                PenaltyClause::Replaces(p.list(Self::ident)?)
             } else {
-                break;
-            };
-            clauses.push(Spanned::new(clause, self.span(s, self.pos)?));
-        }
-        self.lit("}")?;
+                return Err(Bail);
+            })
+        })?;
         Ok(Penalty { docs, name, clauses, span: self.span(start, self.pos)? })
     }
 
@@ -978,13 +903,11 @@ impl<'a> Parser<'a> {
     }
 
     fn event(&mut self, start: usize, docs: Docs) -> R<EventDecl> {
-        self.lit("event")?;
-        self.skip();
+        self.keyword("event")?;
         let name = self.ident()?;
         let by = if self.skip_to("by") {
-            self.lit("by")?;
-            self.skip();
-            self.ident_list()?
+            self.keyword("by")?;
+            self.list(Self::ident)?
         } else {
             Vec::new()
         };
@@ -993,8 +916,7 @@ impl<'a> Parser<'a> {
     }
 
     fn enum_decl(&mut self, start: usize, docs: Docs) -> R<EnumDecl> {
-        self.lit("enum")?;
-        self.skip();
+        self.keyword("enum")?;
         let name = self.ident()?;
         self.expect("{")?;
         let mut variants = Vec::new();
@@ -1014,15 +936,13 @@ impl<'a> Parser<'a> {
     }
 
     fn unit_decl(&mut self, start: usize, docs: Docs) -> R<UnitDecl> {
-        self.lit("unit")?;
-        self.skip();
-        let names = self.ident_list()?;
+        self.keyword("unit")?;
+        let names = self.list(Self::ident)?;
         self.expect(":")?;
         self.skip();
         let kind_start = self.pos;
         let kind = if self.at("duration") {
-            self.lit("duration")?;
-            self.skip();
+            self.keyword("duration")?;
             UnitKind::Duration(self.ident()?)
         } else {
             self.lit("currency")?;
@@ -1035,53 +955,39 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------- calendars
 
     fn calendar(&mut self, start: usize, docs: Docs) -> R<Calendar> {
-        self.lit("calendar")?;
-        self.skip();
+        self.keyword("calendar")?;
         let name = self.ident()?;
-        self.expect("{")?;
-        let mut clauses = Vec::new();
-        loop {
-            self.skip();
-            let s = self.pos;
-            let clause = if self.at("zone") {
-                self.lit("zone")?;
-                self.skip();
-                let z = self.pos;
-                let zone = self.string()?;
-                CalendarClause::Zone(Spanned::new(zone, self.span(z, self.pos)?))
-            } else if self.at("rule") {
-                self.lit("rule")?;
-                self.skip();
-                CalendarClause::Rule(self.ident()?)
-            } else if self.at("weekend") {
-                self.lit("weekend")?;
-                self.skip();
-                CalendarClause::Weekend(self.ident_list()?)
-            } else if self.at("covers") {
-                self.lit("covers")?;
-                self.skip();
-                let first = self.uint()?;
-                self.expect("..")?;
-                self.skip();
-                CalendarClause::Covers(first, self.uint()?)
-            } else if self.at("}") {
-                break;
+        let clauses = self.clauses(|p| {
+            Ok(if p.at("zone") {
+                p.keyword("zone")?;
+                let z = p.pos;
+                let zone = p.string()?;
+                CalendarClause::Zone(Spanned::new(zone, p.span(z, p.pos)?))
+            } else if p.at("rule") {
+                p.keyword("rule")?;
+                CalendarClause::Rule(p.ident()?)
+            } else if p.at("weekend") {
+                p.keyword("weekend")?;
+                CalendarClause::Weekend(p.list(Self::ident)?)
+            } else if p.at("covers") {
+                p.keyword("covers")?;
+                let first = p.uint()?;
+                p.expect("..")?;
+                p.skip();
+                CalendarClause::Covers(first, p.uint()?)
             } else {
-                self.cal_year()?
-            };
-            clauses.push(Spanned::new(clause, self.span(s, self.pos)?));
-        }
-        self.pos += 1;
+                p.cal_year()?
+            })
+        })?;
         Ok(Calendar { docs, name, clauses, span: self.span(start, self.pos)? })
     }
 
     fn cal_year(&mut self) -> R<CalendarClause> {
         let docs = self.docs()?;
-        self.lit("year")?;
-        self.skip();
+        self.keyword("year")?;
         let year = self.uint()?;
         self.expect("{")?;
-        let (mut rest, mut work, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut lines = YearLines::default();
         loop {
             self.skip();
             let is_rest = if self.at("rest") {
@@ -1093,22 +999,10 @@ impl<'a> Parser<'a> {
             };
             self.pos += 4;
             self.skip();
-            let mut spans = vec![self.date_span()?];
-            while self.skip_to(",") {
-                self.pos += 1;
-                self.skip();
-                spans.push(self.date_span()?);
-            }
-            if is_rest {
-                lines.push(YearLine::Rest(rest.len()));
-                rest.push(spans);
-            } else {
-                lines.push(YearLine::Work(work.len()));
-                work.push(spans);
-            }
+            lines.push(is_rest, self.list(Self::date_span)?);
         }
         self.lit("}")?;
-        Ok(CalendarClause::Year { docs, year, rest: rest.concat(), work: work.concat(), lines: lines_to_counts(lines) })
+        Ok(lines.into_clause(docs, year))
     }
 
     fn date_span(&mut self) -> R<Spanned<DateSpan>> {

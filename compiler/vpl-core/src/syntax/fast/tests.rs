@@ -76,10 +76,10 @@ fn agree(name: &str, text: &str) -> bool {
 fn keywords_read_as_pest_reads_them() {
     use super::super::{Rule, VplParser};
     use pest::Parser;
-    let mut words: Vec<String> = super::KEYWORDS.iter().map(|k| k.to_string()).collect();
-    words.extend(super::KEYWORDS.iter().map(|k| format!("{k}x")));
-    words.extend(super::KEYWORDS.iter().map(|k| format!("{k}_")));
-    words.extend(super::KEYWORDS.iter().map(|k| k[..k.len() - 1].to_string()));
+    let mut words: Vec<String> = super::super::errors::RESERVED.iter().map(|k| k.to_string()).collect();
+    words.extend(super::super::errors::RESERVED.iter().map(|k| format!("{k}x")));
+    words.extend(super::super::errors::RESERVED.iter().map(|k| format!("{k}_")));
+    words.extend(super::super::errors::RESERVED.iter().map(|k| k[..k.len() - 1].to_string()));
     words.extend(["x", "_", "a1", "In", "WITH", "withi", "within_", "day", "not_x"].map(String::from));
     for w in words {
         let pest_ident = VplParser::parse(super::super::Rule::ident, &w).is_ok_and(|p| p.as_str() == w);
@@ -164,31 +164,8 @@ fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-const WORDS: &[&str] = &[
-    "after",
-    "and",
-    "before",
-    "by",
-    "cite",
-    "encouraged",
-    "false",
-    "for",
-    "happened",
-    "immediately",
-    "in",
-    "may",
-    "must",
-    "not",
-    "or",
-    "penalty",
-    "promptly",
-    "timely",
-    "true",
-    "unless",
-    "when",
-    "where",
-    "with",
-    "within",
+/// Words of the grammar besides the reserved ones, and a few near misses.
+const OTHER_WORDS: &[&str] = &[
     "use",
     "instrument",
     "article",
@@ -245,6 +222,10 @@ const WORDS: &[&str] = &[
     "penaltyx",
     "cn/x-1",
 ];
+
+/// Every word a mutant may bring in: the reserved words, then the others.
+static WORDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| super::super::errors::RESERVED.iter().chain(OTHER_WORDS).copied().collect());
 const PUNCT: &[&str] =
     &["{", "}", "(", ")", ",", ":", ".", "..", "==", "!=", "<=", ">=", "<", ">", "-", "\"", "=", "!", "///", "/", "\\"];
 const NUMBERS: &[&str] = &[
@@ -323,7 +304,7 @@ const STRINGS: &[&str] = &[
 fn mutate(rng: &mut Rng, text: &str) -> String {
     let toks = tokens(text);
     if toks.is_empty() {
-        return rng.pick(WORDS).to_string();
+        return rng.pick(&WORDS).to_string();
     }
     let t = toks[rng.below(toks.len())].clone();
     let splice = |range: std::ops::Range<usize>, with: &str| format!("{}{with}{}", &text[..range.start], &text[range.end..]);
@@ -338,7 +319,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
             let (a, b) = (toks[i].clone(), toks.get(i + 1).cloned().unwrap_or(toks[i].clone()));
             format!("{}{}{}{}", &text[..a.start], &text[b.clone()], &text[a.clone()], &text[b.end.max(a.end)..])
         }
-        3 | 4 => splice(t, rng.pick(WORDS)),
+        3 | 4 => splice(t, rng.pick(&WORDS)),
         5 => splice(t, rng.pick(PUNCT)),
         6..=8 => {
             let at = if rng.below(2) == 0 { t.start } else { t.end };
@@ -346,7 +327,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         }
         9 => {
             let w = if words.is_empty() { t } else { words[rng.below(words.len())].clone() };
-            splice(w, rng.pick(WORDS))
+            splice(w, rng.pick(&WORDS))
         }
         10 => {
             let n = if numbers.is_empty() { t } else { numbers[rng.below(numbers.len())].clone() };
@@ -392,7 +373,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         15 => splice(t.end..t.end, rng.pick(NUMBERS)),
         16 => splice(t.end..t.end, rng.pick(DATES)),
         17 => format!("\u{FEFF}{text}"),
-        18 => splice(t.end..t.end, &format!(" {}", rng.pick(WORDS))),
+        18 => splice(t.end..t.end, &format!(" {}", rng.pick(&WORDS))),
         _ => splice(t.end..t.end, rng.pick(STRINGS)),
     }
 }
@@ -499,7 +480,7 @@ mod generated {
     fn name() -> impl Strategy<Value = String> {
         prop_oneof![
             4 => prop::sample::select(&["x", "offering", "product", "a_b", "_", "X1", "to", "bearer"][..]).prop_map(String::from),
-            1 => prop::sample::select(WORDS).prop_map(String::from),
+            1 => prop::sample::select(WORDS.clone()).prop_map(String::from),
         ]
     }
 
@@ -628,7 +609,7 @@ mod generated {
         #[test]
         fn token_soup_agrees(
             tokens in prop::collection::vec(prop_oneof![
-                prop::sample::select(WORDS), prop::sample::select(PUNCT), prop::sample::select(NUMBERS),
+                prop::sample::select(WORDS.clone()), prop::sample::select(PUNCT), prop::sample::select(NUMBERS),
                 prop::sample::select(DATES), prop::sample::select(STRINGS), prop::sample::select(TRIVIA),
             ].prop_map(String::from), 0..30),
             seps in prop::collection::vec(sep(), 0..30),
