@@ -159,7 +159,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
 
 const ITEM_KEYWORDS: &[&str] =
     &["use", "instrument", "article", "duty", "penalty", "role", "event", "fact", "enum", "unit", "calendar"];
-const RESERVED: &[&str] = &[
+/// The words of the grammar's `keyword` rule, in its order.
+pub(super) const RESERVED: &[&str] = &[
     "after",
     "and",
     "before",

@@ -12,22 +12,65 @@ use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
 
+/// How an operator stands to its operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Fixity {
+    Prefix,
+    Postfix,
+    /// Infix, grouping to the left: `a and b and c` is `(a and b) and c`.
+    Infix,
+}
+
+/// The one precedence table: the operators by level, loosest first. Both
+/// Pratt parsers are built from it, pest's over its pairs and the fast
+/// path's (see `fast`).
+pub(super) const LEVELS: &[&[(Rule, Fixity)]] = &[
+    &[(Rule::op_or, Fixity::Infix)],
+    &[(Rule::op_and, Fixity::Infix)],
+    &[(Rule::op_not, Fixity::Prefix)],
+    &[
+        (Rule::op_eq, Fixity::Infix),
+        (Rule::op_ne, Fixity::Infix),
+        (Rule::op_lt, Fixity::Infix),
+        (Rule::op_le, Fixity::Infix),
+        (Rule::op_gt, Fixity::Infix),
+        (Rule::op_ge, Fixity::Infix),
+        (Rule::op_in, Fixity::Infix),
+    ],
+    &[(Rule::op_dot, Fixity::Postfix)],
+];
+
+/// Levels are numbered as pest's `PrattParser` numbers them: 10 for the
+/// loosest, 10 more for each tighter one.
+pub(super) const LEVEL_STEP: u32 = 10;
+
+/// An operator's level (see [`LEVEL_STEP`]) and fixity.
+pub(super) fn precedence(rule: Rule) -> Option<(u32, Fixity)> {
+    let mut prec = 0;
+    for level in LEVELS {
+        prec += LEVEL_STEP;
+        if let Some(&(_, fixity)) = level.iter().find(|(r, _)| *r == rule) {
+            return Some((prec, fixity));
+        }
+    }
+    None
+}
+
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_in, Assoc::Left))
-        .op(Op::postfix(Rule::op_dot))
+    LEVELS.iter().fold(PrattParser::new(), |pratt, level| {
+        let mut ops = level.iter().map(|&(rule, fixity)| match fixity {
+            Fixity::Prefix => Op::prefix(rule),
+            Fixity::Postfix => Op::postfix(rule),
+            Fixity::Infix => Op::infix(rule, Assoc::Left),
+        });
+        match ops.next() {
+            Some(first) => pratt.op(ops.fold(first, |a, b| a | b)),
+            None => pratt,
+        }
+    })
 });
 
-fn binop(rule: Rule) -> BinOp {
+pub(super) fn binop(rule: Rule) -> BinOp {
     match rule {
         Rule::op_or => BinOp::Or,
         Rule::op_and => BinOp::And,
@@ -45,26 +88,7 @@ impl Cx {
     /// `depth` counts enclosing `where` filters, which nest without brackets.
     pub(super) fn expr(&mut self, pair: Pair<Rule>, depth: usize) -> PResult<Expr> {
         let span = self.span(&pair);
-        let operators = pair
-            .clone()
-            .into_inner()
-            .filter(|p| {
-                matches!(
-                    p.as_rule(),
-                    Rule::op_or
-                        | Rule::op_and
-                        | Rule::op_not
-                        | Rule::op_eq
-                        | Rule::op_ne
-                        | Rule::op_lt
-                        | Rule::op_le
-                        | Rule::op_gt
-                        | Rule::op_ge
-                        | Rule::op_in
-                        | Rule::op_dot
-                )
-            })
-            .count();
+        let operators = pair.clone().into_inner().filter(|p| precedence(p.as_rule()).is_some()).count();
         if operators > MAX_OPERATORS {
             return Err(Diagnostic::new(Code::TooDeep, "condition too long")
                 .primary(span, format!("{operators} operators in one condition; the limit is {MAX_OPERATORS}"))

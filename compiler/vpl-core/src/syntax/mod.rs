@@ -5,6 +5,7 @@
 pub mod ast;
 mod errors;
 mod expr;
+mod fast;
 mod parse;
 
 pub use errors::{check_nesting, MAX_NESTING};

@@ -16,8 +16,24 @@ pub(super) type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses one file. On failure returns every error found: the first syntax
 /// error, and further ones found by restarting at each later top-level item.
+///
+/// A file the fast path ([`super::fast`]) reads is returned as it built it;
+/// anything else (every file with an error among them) goes to pest, the
+/// grammar of record, which reports the errors. Both build the same tree.
+/// (The fast path gives up on nesting too deep for [`check_nesting`], so
+/// that check is only needed before pest.)
 pub fn parse_file(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
-    check_nesting(file, text).map_err(|d| vec![d])?;
+    match super::fast::parse(file, text) {
+        Some(ast) => Ok(ast),
+        None => {
+            check_nesting(file, text).map_err(|d| vec![d])?;
+            parse_with_pest(file, text)
+        }
+    }
+}
+
+/// [`parse_file`] through pest alone, once [`check_nesting`] has passed.
+pub(crate) fn parse_with_pest(file: FileId, text: &str) -> Result<File, Vec<Diagnostic>> {
     match VplParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut cx = Cx { file, errors: Vec::new() };
@@ -85,7 +101,7 @@ fn next_item_start(text: &str, after: usize) -> Option<usize> {
 
 /// Deepest `happened … where happened …` chain, and most operators in one
 /// condition: both bound the depth of the trees later stages walk.
-const MAX_FILTER_DEPTH: usize = 32;
+pub(super) const MAX_FILTER_DEPTH: usize = 32;
 pub(super) const MAX_OPERATORS: usize = 512;
 
 pub(super) struct Cx {
@@ -153,8 +169,7 @@ impl Cx {
         let mut inner = pair.into_inner();
         let mut docs = Vec::new();
         while let Some(p) = inner.peek().filter(|p| p.as_rule() == Rule::doc_line) {
-            let s = p.as_str().trim_start_matches("///");
-            docs.push(s.strip_prefix(' ').unwrap_or(s).trim_end().to_string());
+            docs.push(doc_text(p.as_str()));
             inner.next();
         }
         (docs, span, inner)
@@ -187,28 +202,14 @@ impl Cx {
             return;
         }
         let span = self.span(&pair);
-        out.reserve(raw.len());
-        let mut chars = raw.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('"') => out.push('"'),
-                Some('\\') => out.push('\\'),
-                other => {
-                    let shown = other.map_or_else(String::new, |c| c.to_string());
-                    self.errors.push(
-                        Diagnostic::new(Code::BadLiteral, format!("unknown escape `\\{shown}` in a string"))
-                            .primary(span, "in this string")
-                            .help("the escapes are \\n, \\t, \\\" and \\\\"),
-                    );
-                }
-            }
-        }
+        resolve_escapes(raw, out, |other| {
+            let shown = other.map_or_else(String::new, |c| c.to_string());
+            self.errors.push(
+                Diagnostic::new(Code::BadLiteral, format!("unknown escape `\\{shown}` in a string"))
+                    .primary(span, "in this string")
+                    .help("the escapes are \\n, \\t, \\\" and \\\\"),
+            );
+        });
     }
 
     /// The adjacent literals of a text, joined.
@@ -222,8 +223,7 @@ impl Cx {
 
     pub fn int(&mut self, pair: Pair<Rule>) -> Spanned<i64> {
         let span = self.span(&pair);
-        let digits: String = pair.as_str().chars().filter(|c| *c != '_').collect();
-        let value = digits.parse::<i64>().unwrap_or_else(|_| {
+        let value = int_value(pair.as_str()).unwrap_or_else(|| {
             self.errors.push(
                 Diagnostic::new(Code::BadLiteral, "number too large")
                     .primary(span, "this number does not fit in 64 bits")
@@ -247,7 +247,7 @@ impl Cx {
 
     pub fn date(&mut self, pair: Pair<Rule>) -> Spanned<Date> {
         let span = self.span(&pair);
-        let d = chrono::NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").unwrap_or_else(|_| {
+        let d = date_value(pair.as_str()).unwrap_or_else(|| {
             self.errors.push(
                 Diagnostic::new(Code::BadLiteral, format!("`{}` is not a calendar date", pair.as_str()))
                     .primary(span, "no such day")
@@ -267,11 +267,7 @@ impl Cx {
     }
 
     fn lang(&self, pair: &Pair<Rule>) -> Lang {
-        if pair.as_str() == "zh" {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        lang_of(pair.as_str())
     }
 
     // ---------------------------------------------------------- instrument
@@ -628,19 +624,12 @@ impl Cx {
     fn cal_year(&mut self, pair: Pair<Rule>) -> PResult<CalendarClause> {
         let (docs, span, mut inner) = self.with_docs(pair);
         let year = self.uint(self.next(&mut inner, span, "year")?);
-        let (mut rest, mut work, mut lines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut lines = YearLines::default();
         for line in inner {
             let is_rest = line.as_rule() == Rule::rest_days;
-            let spans = line.into_inner().map(|d| self.date_span(d)).collect::<PResult<Vec<_>>>()?;
-            if is_rest {
-                lines.push(YearLine::Rest(rest.len()));
-                rest.push(spans);
-            } else {
-                lines.push(YearLine::Work(work.len()));
-                work.push(spans);
-            }
+            lines.push(is_rest, line.into_inner().map(|d| self.date_span(d)).collect::<PResult<Vec<_>>>()?);
         }
-        Ok(CalendarClause::Year { docs, year, rest: rest.concat(), work: work.concat(), lines: lines_to_counts(lines) })
+        Ok(lines.into_clause(docs, year))
     }
 
     fn date_span(&mut self, pair: Pair<Rule>) -> PResult<Spanned<DateSpan>> {
@@ -690,6 +679,36 @@ pub(crate) fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The `rest` and `work` lines of a `year` block, as read.
+#[derive(Default)]
+pub(super) struct YearLines {
+    rest: Vec<Vec<Spanned<DateSpan>>>,
+    work: Vec<Vec<Spanned<DateSpan>>>,
+    lines: Vec<YearLine>,
+}
+
+impl YearLines {
+    pub(super) fn push(&mut self, is_rest: bool, spans: Vec<Spanned<DateSpan>>) {
+        if is_rest {
+            self.lines.push(YearLine::Rest(self.rest.len()));
+            self.rest.push(spans);
+        } else {
+            self.lines.push(YearLine::Work(self.work.len()));
+            self.work.push(spans);
+        }
+    }
+
+    pub(super) fn into_clause(self, docs: Docs, year: Spanned<u32>) -> CalendarClause {
+        CalendarClause::Year {
+            docs,
+            year,
+            rest: self.rest.concat(),
+            work: self.work.concat(),
+            lines: lines_to_counts(self.lines),
+        }
+    }
+}
+
 /// The formatter prints one `rest` and one `work` line per year; remember only
 /// which came first.
 fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
@@ -704,4 +723,57 @@ fn lines_to_counts(lines: Vec<YearLine>) -> Vec<YearLine> {
         }
     }
     out
+}
+
+// ------------------------------------------- shared with the fast path
+
+/// The text of a `///` line: without the slashes, one space after them,
+/// and trailing blanks.
+pub(super) fn doc_text(line: &str) -> String {
+    let s = line.trim_start_matches("///");
+    s.strip_prefix(' ').unwrap_or(s).trim_end().to_string()
+}
+
+/// Appends `raw`, the characters between a string's quotes, to `out` with
+/// its escapes resolved; calls `bad` with the character after each unknown
+/// escape's backslash (if any).
+pub(super) fn resolve_escapes(raw: &str, out: &mut String, mut bad: impl FnMut(Option<char>)) {
+    out.reserve(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            other => bad(other),
+        }
+    }
+}
+
+/// The value of an `int` or `number` as written (`-1_000`), if it fits in 64 bits.
+pub(super) fn int_value(written: &str) -> Option<i64> {
+    if !written.contains('_') {
+        return written.parse::<i64>().ok();
+    }
+    let digits: String = written.chars().filter(|c| *c != '_').collect();
+    digits.parse::<i64>().ok()
+}
+
+/// The day a `date` (`YYYY-MM-DD`) names, if it exists.
+pub(super) fn date_value(written: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(written, "%Y-%m-%d").ok()
+}
+
+/// The language of a `lang` token (`zh` or `en`).
+pub(super) fn lang_of(written: &str) -> Lang {
+    if written == "zh" {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
 }

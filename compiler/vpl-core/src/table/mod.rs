@@ -175,11 +175,19 @@ const MAX_OVERLAP_WARNINGS: usize = 20;
 /// compared, and the search stops after a few warnings.
 fn overlaps(rows: &[Row], row_spans: &[Span], diags: &mut Diagnostics) {
     let is_period = |d: &Deadline| matches!(d, Deadline::Within { .. } | Deadline::OpenTextured { .. });
-    let mut groups: std::collections::BTreeMap<String, Vec<(&Row, Span)>> = std::collections::BTreeMap::new();
+    type Key<'r> = (&'r String, &'r EventPattern, &'r Option<EventPattern>);
+    let mut by_key: std::collections::HashMap<Key, Vec<(&Row, Span)>> = std::collections::HashMap::new();
     for (r, span) in rows.iter().zip(row_spans).filter(|(r, _)| r.modality == Modality::Must && is_period(&r.deadline)) {
-        let key = serde_json::to_string(&(&r.bearer, &r.action, &r.trigger)).unwrap_or_default();
-        groups.entry(key).or_default().push((r, *span));
+        by_key.entry((&r.bearer, &r.action, &r.trigger)).or_default().push((r, *span));
     }
+    // Groups in the order of their keys written as JSON (as they always
+    // were); a group of one row has nothing to compare, so only the others
+    // are written out.
+    let groups: std::collections::BTreeMap<String, Vec<(&Row, Span)>> = by_key
+        .into_iter()
+        .filter(|(_, group)| group.len() > 1)
+        .map(|(key, group)| (serde_json::to_string(&key).unwrap_or_default(), group))
+        .collect();
     let mut reported: std::collections::BTreeSet<(&str, &str)> = std::collections::BTreeSet::new();
     for group in groups.values() {
         for (i, &(a, sa)) in group.iter().enumerate() {

@@ -96,7 +96,7 @@ pub struct Row {
 }
 
 /// Which events count: type, who did them, and a condition on their fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct EventPattern {
     pub event: String,
     /// `bearer` (the actor the duty binds), `any`, or a role name.
@@ -104,7 +104,7 @@ pub struct EventPattern {
     pub filter: Option<Box<Cond>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "role", rename_all = "snake_case")]
 pub enum Actor {
     Bearer,
@@ -144,7 +144,7 @@ impl Period {
 }
 
 /// A typed, resolved condition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Cond {
     True,
@@ -211,7 +211,7 @@ impl CmpOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Operand {
     /// A case-level fact.
@@ -231,7 +231,7 @@ pub enum Operand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
     Bool(bool),
