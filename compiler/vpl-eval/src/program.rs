@@ -73,6 +73,7 @@ impl Names {
         i
     }
 
+    #[inline]
     fn slot(&self, k: (u64, u64, u32)) -> usize {
         let h = (k.0 ^ k.1.rotate_left(29) ^ u64::from(k.2)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (h >> 40) as usize & (self.table.len().wrapping_sub(1))
@@ -92,6 +93,7 @@ impl Names {
     }
 
     /// The id of `s` ([`NONE`]: not interned).
+    #[inline]
     pub(crate) fn id(&self, s: &str) -> u32 {
         if self.table.is_empty() {
             return NONE;
