@@ -1465,6 +1465,66 @@ mod tests {
     }
 
     #[test]
+    fn memos_are_kept_per_bearer_and_per_case() {
+        // Two rows with the same trigger (`aware` by the bearer) and the same condition
+        // (`not bearer.overseas`): the memo of one bearer must not answer for the other, nor
+        // one case's for the next.
+        let b = vpl_core::bundled::policy("cn/provisions-2021").unwrap_or_else(|| unreachable!());
+        let mut t = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap_or_else(|| unreachable!());
+        t.rows.retain(|r| r.id == "provider_report_to_platform" || r.id == "provider_verify");
+        if let Some(r) = t.rows.iter_mut().find(|r| r.id == "provider_report_to_platform") {
+            r.action.filter = None;
+        }
+        let c = Compiled::new(t).unwrap_or_else(|e| unreachable!("{e}"));
+        let triggers: Vec<u32> = c.program.rows.iter().filter_map(|r| r.trigger.as_ref().map(|p| p.id)).collect();
+        assert_eq!(triggers.len(), 2);
+        assert_eq!(triggers.first(), triggers.get(1), "equal patterns share an id");
+        let conds: Vec<u32> = c.program.rows.iter().flat_map(|r| r.cond_ids.iter().copied()).collect();
+        assert_eq!(conds, vec![0, 0], "equal conditions share an id");
+        let actor = |id: &str, overseas: bool| CaseActor {
+            id: id.into(),
+            roles: vec!["product_provider".into()],
+            attrs: [("overseas".to_owned(), Val::Bool(overseas))].into_iter().collect(),
+        };
+        let event = |kind: &str, actor, t: &str, index| Event { kind: kind.into(), actor, at: at(t), attrs: BTreeMap::new(), index };
+        let mut two = Case {
+            id: "two".into(),
+            title: None,
+            as_of: None,
+            facts: BTreeMap::new(),
+            actors: vec![actor("a", false), actor("b", false)],
+            events: vec![
+                event("aware", 0, "2024-10-08T09:00:00+08:00", 1),
+                event("aware", 1, "2024-10-01T09:00:00+08:00", 2),
+                event("reported", 0, "2024-10-09T09:00:00+08:00", 3),
+                event("reported", 1, "2024-10-09T09:00:00+08:00", 4),
+            ],
+            expect: Vec::new(),
+        };
+        let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
+        let mut out = Vec::new();
+        verdicts(&c, &two, &as_of, &mut out);
+        let report = |out: &[Verdict]| {
+            out.iter()
+                .filter(|v| c.table.rows.get(v.row as usize).is_some_and(|r| r.id == "provider_report_to_platform"))
+                .map(|v| (v.actor, v.status))
+                .collect::<Vec<_>>()
+        };
+        // `a` reported a day after becoming aware, `b` eight days after.
+        assert_eq!(report(&out), vec![(0, Status::Met), (1, Status::Late)]);
+        assert_eq!(out.len(), 4);
+        // The next case: `a` is overseas (neither row applies to it), and `b` never became aware.
+        if let Some(a) = two.actors.first_mut() {
+            *a = actor("a", true);
+        }
+        two.events.remove(1);
+        verdicts(&c, &two, &as_of, &mut out);
+        assert_eq!(out.len(), 0, "{out:?}");
+        let full = check_case_with(&c, &two, &as_of, Options::default());
+        assert!(full.findings.is_empty());
+    }
+
+    #[test]
     fn fast_time_formatting_matches_chrono() {
         for s in [
             "2024-10-09T10:00:00+08:00",
