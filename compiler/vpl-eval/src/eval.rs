@@ -1486,7 +1486,8 @@ mod tests {
             roles: vec!["product_provider".into()],
             attrs: [("overseas".to_owned(), Val::Bool(overseas))].into_iter().collect(),
         };
-        let event = |kind: &str, actor, t: &str, index| Event { kind: kind.into(), actor, at: at(t), attrs: BTreeMap::new(), index };
+        let event =
+            |kind: &str, actor, t: &str, index| Event { kind: kind.into(), actor, at: at(t), attrs: BTreeMap::new(), index };
         let mut two = Case {
             id: "two".into(),
             title: None,
