@@ -10,7 +10,7 @@
 
 use crate::case::{Case, Event, Val};
 use crate::finding::*;
-use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, NONE};
+use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, MEMO_UNSET, NONE};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
@@ -236,6 +236,8 @@ struct Ctx<'a> {
     /// The event a pattern's filter is looking at (its index).
     event: Option<usize>,
     as_of: DateTime<FixedOffset>,
+    /// Whether `as_of` is the case's own, so that the view's memos hold.
+    memo: bool,
 }
 
 /// How a verdict was reached; recorded only when asked for.
@@ -334,7 +336,7 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
         (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
     });
     let v: &View = v;
-    let base = Ctx { c, v, judged_day, case, bearer: None, event: None, as_of: as_of_i };
+    let base = Ctx { c, v, judged_day, case, bearer: None, event: None, as_of: as_of_i, memo: true };
     for (ri, (row, cr)) in c.table.rows.iter().zip(&c.program.rows).enumerate() {
         if cr.trigger.as_ref().is_some_and(|t| !base.may_have(t.kind)) {
             continue;
@@ -595,8 +597,8 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
     let ctx = &ctx;
-    for (lit, clit) in row.conditions.iter().zip(&cr.conditions) {
-        match cond(ctx, clit) {
+    for ((lit, clit), &id) in row.conditions.iter().zip(&cr.conditions).zip(&cr.cond_ids) {
+        match memo_cond(ctx, clit, id) {
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
             Truth::No => return None,
             Truth::Unknown(why) => {
@@ -647,7 +649,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
     if row.modality != Modality::MustNot && !row.exceptions.is_empty() {
-        let when_due = Ctx { as_of: limit.map_or(as_of, |l| l.x.time), ..*ctx };
+        let when_due = Ctx { as_of: limit.map_or(as_of, |l| l.x.time), memo: limit.is_none(), ..*ctx };
         for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
             match cond(&when_due, cex) {
                 Truth::Yes => {
@@ -963,7 +965,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { event: None, as_of: e.x.time, ..*ctx };
+        let at_act = Ctx { event: None, as_of: e.x.time, memo: false, ..*ctx };
         let mut excused = None;
         for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
             match cond(&at_act, cex) {
@@ -1080,6 +1082,59 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
 /// `after`, or the reverse, counts); the first in the file among equally
 /// early ones.
 fn first_event<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>> {
+    // Rows share patterns (a trigger, the event a deadline runs to): the
+    // first qualifying event as of the case's as-of, for a bearer, is worked
+    // out once a case.
+    let memo = match (after, ctx.memo, ctx.bearer) {
+        (None, true, Some(b)) => ctx.v.memo_first(p.id, b),
+        _ => None,
+    };
+    if let Some(m) = memo {
+        match m.get() {
+            MEMO_UNSET => {}
+            NONE => return None,
+            i => return ctx.get(i),
+        }
+    }
+    let found = first_event_search(ctx, p, after);
+    if let Some(m) = memo {
+        m.set(found.map_or(NONE, |e| to_u32(e.i)));
+    }
+    found
+}
+
+/// The truth of a row condition for the bearer as of the case's as-of,
+/// worked out once a case (conditions such as `not bearer.overseas` are
+/// shared by many rows).
+fn memo_cond(ctx: &Ctx<'_>, c: &CCond, id: u32) -> Truth {
+    let memo = match (ctx.memo, ctx.event, ctx.bearer) {
+        (true, None, Some(b)) => ctx.v.memo_cond(id, b),
+        _ => None,
+    };
+    let Some(m) = memo else { return cond(ctx, c) };
+    match m.get() {
+        MEMO_UNSET => {}
+        0 => return Truth::Yes,
+        1 => return Truth::No,
+        s => return Truth::Unknown(Missing(s - 2)),
+    }
+    let t = cond(ctx, c);
+    let code = match t {
+        Truth::Yes => 0,
+        Truth::No => 1,
+        // A slot too large to encode is not kept.
+        Truth::Unknown(Missing(s)) if s < MEMO_UNSET - 2 => s + 2,
+        Truth::Unknown(_) => return t,
+    };
+    m.set(code);
+    t
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NONE)
+}
+
+fn first_event_search<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>> {
     // The view lists the events of each kind in time order: the first that
     // qualifies is the earliest.
     for &i in ctx.v.of_kind(p.kind) {
@@ -1407,6 +1462,67 @@ mod tests {
         let mixed = Cond::Compare { cmp: CmpOp::Eq, left: fact("a"), right: Operand::Value { value: Value::Int(1) } };
         let c = one_row(vec![mixed], None);
         assert_eq!(statuses(&c, &texts("1", "")).len(), 0);
+    }
+
+    #[test]
+    fn memos_are_kept_per_bearer_and_per_case() {
+        // Two rows with the same trigger (`aware` by the bearer) and the same condition
+        // (`not bearer.overseas`): the memo of one bearer must not answer for the other, nor
+        // one case's for the next.
+        let b = vpl_core::bundled::policy("cn/provisions-2021").unwrap_or_else(|| unreachable!());
+        let mut t = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap_or_else(|| unreachable!());
+        t.rows.retain(|r| r.id == "provider_report_to_platform" || r.id == "provider_verify");
+        if let Some(r) = t.rows.iter_mut().find(|r| r.id == "provider_report_to_platform") {
+            r.action.filter = None;
+        }
+        let c = Compiled::new(t).unwrap_or_else(|e| unreachable!("{e}"));
+        let triggers: Vec<u32> = c.program.rows.iter().filter_map(|r| r.trigger.as_ref().map(|p| p.id)).collect();
+        assert_eq!(triggers.len(), 2);
+        assert_eq!(triggers.first(), triggers.get(1), "equal patterns share an id");
+        let conds: Vec<u32> = c.program.rows.iter().flat_map(|r| r.cond_ids.iter().copied()).collect();
+        assert_eq!(conds, vec![0, 0], "equal conditions share an id");
+        let actor = |id: &str, overseas: bool| CaseActor {
+            id: id.into(),
+            roles: vec!["product_provider".into()],
+            attrs: [("overseas".to_owned(), Val::Bool(overseas))].into_iter().collect(),
+        };
+        let event =
+            |kind: &str, actor, t: &str, index| Event { kind: kind.into(), actor, at: at(t), attrs: BTreeMap::new(), index };
+        let mut two = Case {
+            id: "two".into(),
+            title: None,
+            as_of: None,
+            facts: BTreeMap::new(),
+            actors: vec![actor("a", false), actor("b", false)],
+            events: vec![
+                event("aware", 0, "2024-10-08T09:00:00+08:00", 1),
+                event("aware", 1, "2024-10-01T09:00:00+08:00", 2),
+                event("reported", 0, "2024-10-09T09:00:00+08:00", 3),
+                event("reported", 1, "2024-10-09T09:00:00+08:00", 4),
+            ],
+            expect: Vec::new(),
+        };
+        let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
+        let mut out = Vec::new();
+        verdicts(&c, &two, &as_of, &mut out);
+        let report = |out: &[Verdict]| {
+            out.iter()
+                .filter(|v| c.table.rows.get(v.row as usize).is_some_and(|r| r.id == "provider_report_to_platform"))
+                .map(|v| (v.actor, v.status))
+                .collect::<Vec<_>>()
+        };
+        // `a` reported a day after becoming aware, `b` eight days after.
+        assert_eq!(report(&out), vec![(0, Status::Met), (1, Status::Late)]);
+        assert_eq!(out.len(), 4);
+        // The next case: `a` is overseas (neither row applies to it), and `b` never became aware.
+        if let Some(a) = two.actors.first_mut() {
+            *a = actor("a", true);
+        }
+        two.events.remove(1);
+        verdicts(&c, &two, &as_of, &mut out);
+        assert_eq!(out.len(), 0, "{out:?}");
+        let full = check_case_with(&c, &two, &as_of, Options::default());
+        assert!(full.findings.is_empty());
     }
 
     #[test]

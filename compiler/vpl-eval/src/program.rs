@@ -73,6 +73,7 @@ impl Names {
         i
     }
 
+    #[inline]
     fn slot(&self, k: (u64, u64, u32)) -> usize {
         let h = (k.0 ^ k.1.rotate_left(29) ^ u64::from(k.2)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (h >> 40) as usize & (self.table.len().wrapping_sub(1))
@@ -92,6 +93,7 @@ impl Names {
     }
 
     /// The id of `s` ([`NONE`]: not interned).
+    #[inline]
     pub(crate) fn id(&self, s: &str) -> u32 {
         if self.table.is_empty() {
             return NONE;
@@ -156,6 +158,9 @@ pub(crate) struct CPat {
     pub kind: u32,
     pub by: By,
     pub filter: Option<Box<CCond>>,
+    /// The same for equal patterns of the table: the key of the per-case
+    /// memo of "the first qualifying event" ([`View::memo_first`]).
+    pub id: u32,
 }
 
 /// A condition over numbers; the same shape as [`Cond`].
@@ -183,6 +188,9 @@ pub(crate) struct CRow {
     /// The event of a `before`, `N unit before` or `with` deadline.
     pub limit: Option<CPat>,
     pub conditions: Vec<CCond>,
+    /// Per condition: the same for equal conditions of the table, the key
+    /// of the per-case memo of their truth ([`View::memo_cond`]).
+    pub cond_ids: Vec<u32>,
     pub exceptions: Vec<CCond>,
 }
 
@@ -200,6 +208,10 @@ pub(crate) struct Program {
     pub rows: Vec<CRow>,
     /// The fine conditions of each penalty (`table.penalties` order).
     pub fines: Vec<Vec<Option<CCond>>>,
+    /// The distinct patterns (by [`CPat::id`]) and row conditions (by
+    /// [`CRow::cond_ids`]), for giving equal ones one id.
+    pats: Vec<(u32, By, Option<Box<CCond>>)>,
+    conds: Vec<CCond>,
 }
 
 impl Program {
@@ -219,12 +231,32 @@ impl Program {
                     _ => None,
                 },
                 conditions: r.conditions.iter().map(|c| p.cond(c)).collect(),
+                cond_ids: Vec::new(),
                 exceptions: r.exceptions.iter().map(|c| p.cond(c)).collect(),
             })
             .collect();
         p.fines = t.penalties.iter().map(|pen| pen.fines.iter().map(|f| f.when.as_ref().map(|w| p.cond(w))).collect()).collect();
         p.kind_fields.resize(p.kinds.len(), false);
+        let mut rows = std::mem::take(&mut p.rows);
+        for r in &mut rows {
+            r.cond_ids = r.conditions.iter().map(|c| p.cond_id(c)).collect();
+        }
+        p.rows = rows;
         p
+    }
+
+    /// The id of a row condition: equal conditions share one.
+    fn cond_id(&mut self, c: &CCond) -> u32 {
+        if let Some(i) = self.conds.iter().position(|x| x == c) {
+            return to_u32(i);
+        }
+        self.conds.push(c.clone());
+        to_u32(self.conds.len() - 1)
+    }
+
+    /// How many distinct patterns and row conditions the table has.
+    pub(crate) fn memo_sizes(&self) -> (usize, usize) {
+        (self.pats.len(), self.conds.len())
     }
 
     fn pattern(&mut self, e: &EventPattern) -> CPat {
@@ -244,7 +276,16 @@ impl Program {
                 *k = true;
             }
         }
-        CPat { kind, by, filter }
+        let key = (kind, by, filter);
+        let id = match self.pats.iter().position(|x| *x == key) {
+            Some(i) => to_u32(i),
+            None => {
+                self.pats.push(key.clone());
+                to_u32(self.pats.len() - 1)
+            }
+        };
+        let (kind, by, filter) = key;
+        CPat { kind, by, filter, id }
     }
 
     fn cond(&mut self, c: &Cond) -> CCond {
@@ -337,7 +378,19 @@ pub(crate) struct View {
     /// The as-of instant and day last worked out, for the `Compiled` and
     /// `When` they were worked out for.
     pub as_of: Option<(u64, When, DateTime<FixedOffset>, NaiveDate)>,
+    /// Per (pattern id, actor as bearer): the first qualifying event as of
+    /// the case's as-of instant ([`MEMO_UNSET`]: not yet looked for,
+    /// [`NONE`]: there is none). Reset by [`View::fill`].
+    pub first_memo: Vec<std::cell::Cell<u32>>,
+    /// Per (row condition id, actor as bearer): its truth as of the as-of
+    /// instant, encoded by `eval` ([`MEMO_UNSET`]: not yet worked out).
+    pub cond_memo: Vec<std::cell::Cell<u32>>,
+    /// Actors in the case (the stride of the memos).
+    pub actors: usize,
 }
+
+/// A memo entry not yet worked out.
+pub(crate) const MEMO_UNSET: u32 = u32::MAX - 1;
 
 impl View {
     /// Fills the view with `case`; `place` gives an event time's instant and day.
@@ -355,6 +408,12 @@ impl View {
             }
         }
         self.role_words = p.role_words();
+        self.actors = case.actors.len();
+        let (pats, conds) = p.memo_sizes();
+        self.first_memo.clear();
+        self.first_memo.resize(pats * self.actors, std::cell::Cell::new(MEMO_UNSET));
+        self.cond_memo.clear();
+        self.cond_memo.resize(conds * self.actors, std::cell::Cell::new(MEMO_UNSET));
         for a in &case.actors {
             let base = self.roles.len();
             self.roles.resize(base + self.role_words, 0);
@@ -447,6 +506,16 @@ impl View {
     pub(crate) fn holds(&self, a: usize, r: u32) -> bool {
         let r = r as usize;
         self.roles.get(a * self.role_words + r / 64).is_some_and(|w| w & (1u64 << (r % 64)) != 0)
+    }
+
+    /// The memo cell of pattern `id` for bearer `actor`.
+    pub(crate) fn memo_first(&self, id: u32, actor: usize) -> Option<&std::cell::Cell<u32>> {
+        self.first_memo.get(id as usize * self.actors + actor)
+    }
+
+    /// The memo cell of row condition `id` for bearer `actor`.
+    pub(crate) fn memo_cond(&self, id: u32, actor: usize) -> Option<&std::cell::Cell<u32>> {
+        self.cond_memo.get(id as usize * self.actors + actor)
     }
 
     /// The value of slot `s` among `attrs[range]`.
