@@ -385,6 +385,25 @@ struct Scratch {
     /// The case's actor ids as JSON strings, one after another, and where each ends.
     actors: Vec<u8>,
     actor_ends: Vec<usize>,
+    /// The last as-of instant written and its text: cases of a batch mostly
+    /// share one (`--as-of`, or the same `as_of` line after line), and
+    /// formatting it costs more than the rest of a verdict line's header.
+    as_of: Option<(When, String)>,
+}
+
+impl Scratch {
+    /// The text of `as_of`, as `When` writes it, made again only when it changes.
+    fn as_of_text(&mut self, as_of: &When) -> &str {
+        // The same instant written with another offset is another text (`When`'s `==` compares instants).
+        let same = |w: &When| match (w, as_of) {
+            (When::At(a), When::At(b)) => a == b && a.offset() == b.offset(),
+            (w, as_of) => w == as_of,
+        };
+        if self.as_of.as_ref().is_none_or(|(w, _)| !same(w)) {
+            self.as_of = Some((*as_of, as_of.to_string()));
+        }
+        self.as_of.as_ref().map_or("", |(_, s)| s.as_str())
+    }
 }
 
 /// Checks one case against every policy and writes its output in the
@@ -400,12 +419,13 @@ fn check_one(b: &Batch<'_>, case: &Case, out: &mut Vec<u8>, scratch: &mut Scratc
             push_json_str(&mut scratch.actors, &a.id);
             scratch.actor_ends.push(scratch.actors.len());
         }
+        scratch.as_of_text(&as_of);
         for (c, pieces) in b.compiled.iter().zip(&b.verdicts.policies) {
             vpl_eval::verdicts(c, case, &as_of, &mut scratch.verdicts);
             for v in &scratch.verdicts {
                 counts.count(v.status);
             }
-            pieces.write(out, case, &as_of, scratch);
+            pieces.write(out, case, scratch);
         }
         return counts;
     }
@@ -536,12 +556,13 @@ impl VerdictsFormat {
 
 impl VerdictPieces {
     /// One line: the case under this policy.
-    fn write(&self, out: &mut Vec<u8>, case: &Case, as_of: &When, scratch: &Scratch) {
+    /// (`scratch` holds the case's actor ids and as-of text, see [`check_one`].)
+    fn write(&self, out: &mut Vec<u8>, case: &Case, scratch: &Scratch) {
         out.extend_from_slice(b"{\"case\":");
         push_json_str(out, &case.id);
         out.extend_from_slice(&self.head);
         // `When` writes digits, dashes, colons, `T` and an offset: nothing to escape.
-        let _ = write!(out, "{as_of}");
+        out.extend_from_slice(scratch.as_of.as_ref().map_or("", |(_, s)| s.as_str()).as_bytes());
         out.extend_from_slice(b"\",\"verdicts\":[");
         for (i, v) in scratch.verdicts.iter().enumerate() {
             if i > 0 {
@@ -1096,7 +1117,7 @@ impl SeenIds {
 
 #[cfg(test)]
 mod tests {
-    use super::{id_hash, is_blank, ChunkReader, SeenIds, Store, CHUNK_BYTES};
+    use super::{id_hash, is_blank, ChunkReader, Scratch, SeenIds, Store, CHUNK_BYTES};
 
     #[test]
     fn chunks_hold_whole_lines_numbered_as_in_the_file() {
@@ -1137,6 +1158,25 @@ mod tests {
         assert_eq!(got.len(), expected.len());
         for ((n, l), (m, e)) in got.iter().zip(&expected) {
             assert_eq!((n, l.as_str()), (m, *e));
+        }
+    }
+
+    #[test]
+    fn the_as_of_text_follows_each_change_of_as_of() {
+        let mut scratch = Scratch::default();
+        // The fourth and fifth are one instant written with two offsets.
+        let texts = [
+            "2024-12-31T00:00:00+08:00",
+            "2024-12-31T00:00:00+08:00",
+            "2025-01-01",
+            "2024-12-31T00:00:00+00:00",
+            "2024-12-31T08:00:00+08:00",
+            "2025-01-01",
+        ];
+        for t in texts {
+            let when: vpl_time::When = t.parse().unwrap();
+            assert_eq!(scratch.as_of_text(&when), when.to_string());
+            assert_eq!(scratch.as_of_text(&when), t);
         }
     }
 
