@@ -10,7 +10,7 @@
 
 use crate::case::{Case, Event, Val};
 use crate::finding::*;
-use crate::program::{By, CCond, COp, CPat, CRow, Ev, Program, View, CV, MEMO_UNSET, NONE};
+use crate::program::{to_u32, By, CCond, COp, CPat, CRow, Ev, Program, View, CV, MEMO_UNSET, NONE};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
@@ -1065,10 +1065,17 @@ fn exposure(ctx: &Ctx<'_>, row: &Row, dating: &crate::versions::Dating) -> Vec<P
                     min: fine.min.clone(),
                     max: fine.max.clone(),
                     condition: fine.when.as_ref().map(cond_words),
-                    applies: match compiled.and_then(|f| f.get(fi)).and_then(Option::as_ref).map(|w| cond(ctx, w)) {
-                        None | Some(Truth::Yes) => Some(true),
-                        Some(Truth::No) => Some(false),
-                        Some(Truth::Unknown(_)) => None,
+                    // A fine with no condition applies. (`choose` hands back the table's own
+                    // penalties, so a condition always has its compiled form; were one missing,
+                    // the fine would be left for a person to judge, never assumed to apply.)
+                    applies: match (&fine.when, compiled.and_then(|f| f.get(fi)).and_then(Option::as_ref)) {
+                        (None, _) => Some(true),
+                        (Some(_), None) => None,
+                        (Some(_), Some(w)) => match cond(ctx, w) {
+                            Truth::Yes => Some(true),
+                            Truth::No => Some(false),
+                            Truth::Unknown(_) => None,
+                        },
                     },
                 })
                 .collect(),
@@ -1128,10 +1135,6 @@ fn memo_cond(ctx: &Ctx<'_>, c: &CCond, id: u32) -> Truth {
     };
     m.set(code);
     t
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(NONE)
 }
 
 fn first_event_search<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>> {

@@ -18,6 +18,7 @@
 
 use crate::case::{Case, Val};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use rustc_hash::FxHashMap;
 use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Operand, Value};
 use vpl_time::When;
 
@@ -124,7 +125,7 @@ impl Names {
 
 /// A value as numbers: text and enum values as the id of the literal that
 /// spells them ([`NONE`]: no literal of the table does).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum CV {
     Bool(bool),
     Int(i64),
@@ -136,7 +137,7 @@ pub(crate) enum CV {
 /// An operand: a fact, an attribute of the bearer, a field of the event
 /// being filtered (each by slot), or a literal (`None`: one that is no
 /// value to compare, such as a duration).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum COp {
     Fact(u32),
     Bearer(u32),
@@ -145,7 +146,7 @@ pub(crate) enum COp {
 }
 
 /// Who must have done an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum By {
     Bearer,
     Any,
@@ -153,7 +154,7 @@ pub(crate) enum By {
 }
 
 /// An event pattern: a kind id, who, and a condition on its fields.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CPat {
     pub kind: u32,
     pub by: By,
@@ -164,7 +165,7 @@ pub(crate) struct CPat {
 }
 
 /// A condition over numbers; the same shape as [`Cond`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum CCond {
     True,
     False,
@@ -210,8 +211,9 @@ pub(crate) struct Program {
     pub fines: Vec<Vec<Option<CCond>>>,
     /// The distinct patterns (by [`CPat::id`]) and row conditions (by
     /// [`CRow::cond_ids`]), for giving equal ones one id.
-    pats: Vec<(u32, By, Option<Box<CCond>>)>,
-    conds: Vec<CCond>,
+    /// Each distinct pattern (kind, who, filter) and row condition, with its id (ids count up from 0).
+    pats: FxHashMap<(u32, By, Option<Box<CCond>>), u32>,
+    conds: FxHashMap<CCond, u32>,
 }
 
 impl Program {
@@ -247,11 +249,8 @@ impl Program {
 
     /// The id of a row condition: equal conditions share one.
     fn cond_id(&mut self, c: &CCond) -> u32 {
-        if let Some(i) = self.conds.iter().position(|x| x == c) {
-            return to_u32(i);
-        }
-        self.conds.push(c.clone());
-        to_u32(self.conds.len() - 1)
+        let next = to_u32(self.conds.len());
+        *self.conds.entry(c.clone()).or_insert(next)
     }
 
     /// How many distinct patterns and row conditions the table has.
@@ -277,13 +276,8 @@ impl Program {
             }
         }
         let key = (kind, by, filter);
-        let id = match self.pats.iter().position(|x| *x == key) {
-            Some(i) => to_u32(i),
-            None => {
-                self.pats.push(key.clone());
-                to_u32(self.pats.len() - 1)
-            }
-        };
+        let next = to_u32(self.pats.len());
+        let id = *self.pats.entry(key.clone()).or_insert(next);
         let (kind, by, filter) = key;
         CPat { kind, by, filter, id }
     }
@@ -465,22 +459,15 @@ impl View {
                 }
             }
         }
-        // Events of a kind in the order of their times (a stable insertion sort: groups are small).
-        let by_time = |evs: &[Ev], i: u32| evs.get(i as usize).map(|x| x.time);
+        // Events of a kind in the order of their times; the sort is stable, so
+        // equal times keep the file's order. (std sorts short groups by
+        // insertion and long ones in O(n log n): a case may list thousands of
+        // events of one kind, newest first.)
+        let evs = &self.evs;
         for k in 0..kinds {
             let (Some(&from), Some(&to)) = (self.kind_start.get(k), self.kind_start.get(k + 1)) else { continue };
             let Some(group) = self.by_kind.get_mut(from as usize..to as usize) else { continue };
-            for i in 1..group.len() {
-                let mut j = i;
-                while j > 0 {
-                    let (Some(&a), Some(&b)) = (group.get(j - 1), group.get(j)) else { break };
-                    if by_time(&self.evs, a) <= by_time(&self.evs, b) {
-                        break;
-                    }
-                    group.swap(j - 1, j);
-                    j -= 1;
-                }
-            }
+            group.sort_by_key(|&i| evs.get(i as usize).map(|x| x.time));
         }
     }
 
@@ -525,7 +512,7 @@ impl View {
     }
 }
 
-fn to_u32(n: usize) -> u32 {
+pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -608,5 +595,17 @@ mod tests {
         v.fill(&p, &small, place);
         assert_eq!(v.of_kind(reported), &[0]);
         assert_eq!(v.of_kind(aware), &[1]);
+        // A long group given newest first, two events a day: sorted by time, the file's order
+        // kept within each day (the sort is stable, and not quadratic in the group's length).
+        let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
+        let mut long = case.clone();
+        long.events = (0..6_000u32)
+            .map(|i| event("reported", When::Day(start + chrono::Days::new(u64::from(3_000 - i / 2))), i as usize + 1))
+            .collect();
+        v.fill(&p, &long, place);
+        let got = v.of_kind(reported);
+        assert_eq!(got.len(), 6_000);
+        let expected: Vec<u32> = (0..3_000u32).rev().flat_map(|d| [2 * d, 2 * d + 1]).collect();
+        assert_eq!(got, expected.as_slice());
     }
 }

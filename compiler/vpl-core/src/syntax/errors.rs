@@ -12,9 +12,10 @@ use pest::error::{ErrorVariant, InputLocation};
 pub const MAX_NESTING: usize = 256;
 
 /// Calls `each(position, byte)` for every bracket outside strings and `//`
-/// comments, before `until`. Every file is scanned before it is parsed, so
-/// this jumps from one byte that matters to the next rather than stepping
-/// through each.
+/// comments, before `until`. Every file the fast parser gives up on is
+/// scanned before pest parses it (and a file with a syntax error again, up
+/// to the error, to explain it), so this jumps from one byte that matters to the next
+/// rather than stepping through each.
 fn scan_brackets(text: &str, until: usize, mut each: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
     let next =
