@@ -25,15 +25,19 @@ use vpl_time::When;
 /// The id of a name the table does not use.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Names interned in order of first use, with an open-addressing table for
-/// looking a case's names up: a name is keyed by its length and its first
-/// and last eight bytes, which for names of up to 16 bytes (nearly all) is
-/// the name itself, so no bytes are compared a second time.
+/// Names interned in order of first use, with hash tables to look a case's
+/// names up by. A name of up to 16 bytes (nearly all) is keyed by its length
+/// and its first and last eight bytes, which is the name itself, so a lookup
+/// hashes three integers and compares no bytes a second time; longer names
+/// are keyed by their text. Measured with callgrind on the pipeline bench's
+/// cases, the lean path takes 1.8% fewer instructions than with one
+/// `FxHashMap<Box<str>, u32>`, and 2.3% more than with a hand-written
+/// open-addressing table on the same keys, which is not worth its code.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
     list: Vec<String>,
-    /// `(first eight bytes, last eight bytes, length, id)`; `id == NONE`: empty.
-    table: Vec<(u64, u64, u32, u32)>,
+    short: FxHashMap<(u64, u64, u32), u32>,
+    long: FxHashMap<Box<str>, u32>,
 }
 
 /// The first and last eight bytes of `s` (a shorter name: its bytes, twice) and its length.
@@ -57,61 +61,21 @@ impl Names {
         if found != NONE {
             return found;
         }
-        let i = u32::try_from(self.list.len()).unwrap_or(NONE);
+        let id = to_u32(self.list.len());
         self.list.push(s.to_owned());
-        // Keep the table at most a quarter full.
-        if self.table.len() < self.list.len() * 4 {
-            let size = (self.list.len() * 4).next_power_of_two().max(16);
-            self.table = vec![(0, 0, 0, NONE); size];
-            let list = std::mem::take(&mut self.list);
-            for (j, name) in list.iter().enumerate() {
-                self.place(name, u32::try_from(j).unwrap_or(NONE));
-            }
-            self.list = list;
+        if s.len() <= 16 {
+            self.short.insert(key(s), id);
         } else {
-            self.place(s, i);
+            self.long.insert(s.into(), id);
         }
-        i
-    }
-
-    #[inline]
-    fn slot(&self, k: (u64, u64, u32)) -> usize {
-        let h = (k.0 ^ k.1.rotate_left(29) ^ u64::from(k.2)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> 40) as usize & (self.table.len().wrapping_sub(1))
-    }
-
-    fn place(&mut self, s: &str, id: u32) {
-        let k = key(s);
-        let mut at = self.slot(k);
-        let mask = self.table.len().wrapping_sub(1);
-        while let Some(e) = self.table.get_mut(at) {
-            if e.3 == NONE {
-                *e = (k.0, k.1, k.2, id);
-                return;
-            }
-            at = (at + 1) & mask;
-        }
+        id
     }
 
     /// The id of `s` ([`NONE`]: not interned).
     #[inline]
     pub(crate) fn id(&self, s: &str) -> u32 {
-        if self.table.is_empty() {
-            return NONE;
-        }
-        let k = key(s);
-        let mut at = self.slot(k);
-        let mask = self.table.len() - 1;
-        while let Some(&(a, b, n, id)) = self.table.get(at) {
-            if id == NONE {
-                return NONE;
-            }
-            if (a, b, n) == k && (n <= 16 || self.name(id) == s) {
-                return id;
-            }
-            at = (at + 1) & mask;
-        }
-        NONE
+        let found = if s.len() <= 16 { self.short.get(&key(s)) } else { self.long.get(s) };
+        found.copied().unwrap_or(NONE)
     }
 
     pub(crate) fn name(&self, i: u32) -> &str {
