@@ -397,7 +397,10 @@ impl View {
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
                 *n += 1;
             }
-            let (time, day) = place(&e.at);
+            // An event of a kind no row names is in no group, so nothing looks at
+            // its time: it is not placed (padding events cost a lookup only).
+            let (time, day) =
+                if kind == NONE { (DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(), NaiveDate::MIN) } else { place(&e.at) };
             self.evs.push(Ev {
                 time,
                 day,
