@@ -165,27 +165,54 @@ pub struct Stat {
     pub p99_ns: f64,
 }
 
-/// Per-item times of `f` over rounds of `items` until `budget` is spent
-/// (after one untimed warm-up round): median and 99th percentile.
-fn per_case<T>(items: &[T], budget: Duration, mut f: impl FnMut(&T)) -> Stat {
-    for it in items {
-        f(it);
-    }
-    let mut samples: Vec<u64> = Vec::with_capacity(items.len() * 4);
-    let start = Instant::now();
-    loop {
-        for it in items {
-            let t = Instant::now();
-            f(it);
-            samples.push(u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX));
+/// One engine's part in [`interleaved`]: how many items it has, and a
+/// closure that runs item `i`.
+type Engine<'a> = (usize, Box<dyn FnMut(usize) + 'a>);
+
+/// Per-item times of several engines: median and 99th percentile each.
+///
+/// Each engine runs an untimed warm-up round over its items first. Then the
+/// engines take turns: each one's `budget` is cut into slices, and the
+/// engines run their slices one after the other, each carrying on through
+/// its items where its last slice stopped. A spell of load from other work
+/// on the machine then falls on every engine alike, so the ratios between
+/// them hold even when the absolute figures move. Every item is timed at
+/// least once.
+fn interleaved<const N: usize>(mut engines: [Engine<'_>; N], budget: Duration) -> [Stat; N] {
+    const SLICES: u32 = 10;
+    for (len, run) in &mut engines {
+        for i in 0..*len {
+            run(i);
         }
-        if start.elapsed() >= budget {
-            break;
-        }
     }
-    samples.sort_unstable();
-    let at = |q: f64| samples.get(((samples.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0) as f64;
-    Stat { median_ns: at(0.5), p99_ns: at(0.99) }
+    let mut samples: [Vec<u64>; N] = std::array::from_fn(|_| Vec::new());
+    let mut next = [0usize; N];
+    let slice = budget / SLICES;
+    let mut round = 0;
+    // The slices, then as many more turns as an engine needs to time each of its items once.
+    while round < SLICES || engines.iter().zip(&next).any(|((len, _), n)| n < len) {
+        for (((len, run), s), n) in engines.iter_mut().zip(&mut samples).zip(&mut next) {
+            if *len == 0 || (round >= SLICES && *n >= *len) {
+                continue;
+            }
+            let start = Instant::now();
+            loop {
+                let t = Instant::now();
+                run(*n % *len);
+                s.push(u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX));
+                *n += 1;
+                if start.elapsed() >= slice || (round >= SLICES && *n >= *len) {
+                    break;
+                }
+            }
+        }
+        round += 1;
+    }
+    samples.map(|mut s| {
+        s.sort_unstable();
+        let at = |q: f64| s.get(((s.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0) as f64;
+        Stat { median_ns: at(0.5), p99_ns: at(0.99) }
+    })
 }
 
 pub struct Row {
@@ -211,34 +238,60 @@ fn timing(cli: &Cli) -> Result<Vec<Row>, String> {
             let cc = texts.iter().map(|t| e.cedar.prepare(t)).collect::<Result<Vec<_>, _>>()?;
             let rc = texts.iter().map(|t| e.rego.prepare(t)).collect::<Result<Vec<_>, _>>()?;
             let lean = std::cell::RefCell::new(Vec::new());
-            let eval = [
-                per_case(&vc, budget, |c| {
-                    let mut out = lean.borrow_mut();
-                    e.vpl.eval_lean(c, &mut out);
-                    black_box(out.len());
-                }),
-                per_case(&cc, budget, |c| {
-                    black_box(e.cedar.eval(c));
-                }),
-                per_case(&rc, budget, |c| {
-                    black_box(e.rego.eval(c).ok());
-                }),
-            ];
-            let e2e = [
-                per_case(&texts, budget, |t| {
-                    let mut out = lean.borrow_mut();
-                    if let Ok(c) = e.vpl.prepare(t) {
-                        e.vpl.eval_lean(&c, &mut out);
-                    }
-                    black_box(out.len());
-                }),
-                per_case(&texts, budget, |t| {
-                    black_box(e.cedar.prepare(t).ok().map(|c| e.cedar.eval(&c)));
-                }),
-                per_case(&texts, budget, |t| {
-                    black_box(e.rego.prepare(t).ok().map(|c| e.rego.eval(&c).ok()));
-                }),
-            ];
+            let eval = interleaved(
+                [
+                    (
+                        vc.len(),
+                        Box::new(|i| {
+                            let mut out = lean.borrow_mut();
+                            if let Some(c) = vc.get(i) {
+                                e.vpl.eval_lean(c, &mut out);
+                            }
+                            black_box(out.len());
+                        }),
+                    ),
+                    (
+                        cc.len(),
+                        Box::new(|i| {
+                            black_box(cc.get(i).map(|c| e.cedar.eval(c)));
+                        }),
+                    ),
+                    (
+                        rc.len(),
+                        Box::new(|i| {
+                            black_box(rc.get(i).map(|c| e.rego.eval(c).ok()));
+                        }),
+                    ),
+                ],
+                budget,
+            );
+            let e2e = interleaved(
+                [
+                    (
+                        texts.len(),
+                        Box::new(|i| {
+                            let mut out = lean.borrow_mut();
+                            if let Some(c) = texts.get(i).and_then(|t| e.vpl.prepare(t).ok()) {
+                                e.vpl.eval_lean(&c, &mut out);
+                            }
+                            black_box(out.len());
+                        }),
+                    ),
+                    (
+                        texts.len(),
+                        Box::new(|i| {
+                            black_box(texts.get(i).and_then(|t| e.cedar.prepare(t).ok()).map(|c| e.cedar.eval(&c)));
+                        }),
+                    ),
+                    (
+                        texts.len(),
+                        Box::new(|i| {
+                            black_box(texts.get(i).and_then(|t| e.rego.prepare(t).ok()).map(|c| e.rego.eval(&c).ok()));
+                        }),
+                    ),
+                ],
+                budget,
+            );
             let row = Row { duties: ds.len(), events: n_events, eval, e2e };
             eprintln!("{}", report::timing_line(&row));
             rows.push(row);

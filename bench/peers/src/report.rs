@@ -346,8 +346,10 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
     let _ = writeln!(s, "### Timing\n");
     let _ = writeln!(
         s,
-        "{} cases per configuration with exactly 5, 20 or 50 events; each engine timed per case over rounds of \
-         those cases for {} ms after a warm-up round. *Evaluation alone*: VPL `verdicts` on a loaded case; \
+        "{} cases per configuration with exactly 5, 20 or 50 events; each engine timed per case over those \
+         cases for {} ms after a warm-up round, in ten slices taken in turn with the other engines (so a spell of \
+         load from other work on the machine falls on all three alike, and the ratios hold when the absolute \
+         figures move). *Evaluation alone*: VPL `verdicts` on a loaded case; \
          Cedar `is_authorized` for each actor on prepared requests; regorus `eval_with_input` on a parsed value. \
          *End to end*: from the case's JSON text, including parsing (and, for Cedar, the event selection and \
          request building).\n",
