@@ -321,7 +321,7 @@ fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut
 
 fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
     let (as_of_i, judged_day) = match &v.as_of {
-        Some((id, w, i, d)) if *id == c.id && same_when(w, as_of) => (*i, *d),
+        Some((id, w, i, d)) if *id == c.id && w.same_as_written(as_of) => (*i, *d),
         _ => {
             let i = c.as_of_instant(as_of);
             let d = c.calendar.day_of(&When::At(i));
@@ -349,16 +349,6 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
                 out.push(f);
             }
         }
-    }
-}
-
-/// Whether two case times are the same, offsets included (equal instants
-/// with other offsets are shown otherwise).
-fn same_when(a: &When, b: &When) -> bool {
-    match (a, b) {
-        (When::Day(x), When::Day(y)) => x == y,
-        (When::At(x), When::At(y)) => x == y && x.offset() == y.offset(),
-        _ => false,
     }
 }
 

@@ -49,6 +49,17 @@ impl When {
     pub fn is_whole_day(&self) -> bool {
         matches!(self, When::Day(_))
     }
+
+    /// Whether `other` is written the same: the same day, or the same
+    /// instant with the same offset. (`==` compares instants, so
+    /// `08:00+08:00` equals `00:00Z`; they are shown differently.)
+    pub fn same_as_written(&self, other: &When) -> bool {
+        match (self, other) {
+            (When::Day(x), When::Day(y)) => x == y,
+            (When::At(x), When::At(y)) => x == y && x.offset() == y.offset(),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for When {

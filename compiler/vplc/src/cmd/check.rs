@@ -394,12 +394,7 @@ struct Scratch {
 impl Scratch {
     /// The text of `as_of`, as `When` writes it, made again only when it changes.
     fn as_of_text(&mut self, as_of: &When) -> &str {
-        // The same instant written with another offset is another text (`When`'s `==` compares instants).
-        let same = |w: &When| match (w, as_of) {
-            (When::At(a), When::At(b)) => a == b && a.offset() == b.offset(),
-            (w, as_of) => w == as_of,
-        };
-        if self.as_of.as_ref().is_none_or(|(w, _)| !same(w)) {
+        if self.as_of.as_ref().is_none_or(|(w, _)| !w.same_as_written(as_of)) {
             self.as_of = Some((*as_of, as_of.to_string()));
         }
         self.as_of.as_ref().map_or("", |(_, s)| s.as_str())
