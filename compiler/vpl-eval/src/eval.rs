@@ -10,13 +10,13 @@
 
 use crate::case::{Case, Event, Val};
 use crate::finding::*;
-use crate::program::{to_u32, By, CCond, COp, CPat, CRow, Ev, Program, View, CV, MEMO_UNSET, NONE};
+use crate::program::{to_u32, By, CCond, COp, CPat, CRow, Due, Ev, Program, View, CV, MEMO_UNSET, NONE};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use std::str::FromStr;
 use vpl_core::table::model::Status as InstrumentStatus;
-use vpl_core::table::model::{CmpOp, Deadline, DecisionTable, Modality, Period, Row};
+use vpl_core::table::model::{CmpOp, Cond, Deadline, DecisionTable, Modality, Row};
 use vpl_core::table::render::{cond_words, pattern_words};
-use vpl_time::{Period as TPeriod, Timing, Unit, When};
+use vpl_time::{Timing, When};
 
 /// A decision table ready to evaluate: its calendar built and its rows
 /// compiled once (`program.rs`). Made by [`Compiled::new`]; the
@@ -337,17 +337,13 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
     });
     let v: &View = v;
     let base = Ctx { c, v, judged_day, case, bearer: None, event: None, as_of: as_of_i, memo: true };
-    for (ri, (row, cr)) in c.table.rows.iter().zip(&c.program.rows).enumerate() {
+    for (ri, cr) in c.program.rows.iter().enumerate() {
         if cr.trigger.as_ref().is_some_and(|t| !base.may_have(t.kind)) {
             continue;
         }
-        for ai in 0..case.actors.len() {
-            if !v.holds(ai, cr.bearer) {
-                continue;
-            }
-            if let Some(f) = check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, cr, opts) {
-                out.push(f);
-            }
+        let Some(row) = c.table.rows.get(ri) else { continue };
+        for ai in v.holders_of(cr.bearer) {
+            check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, cr, opts, out);
         }
     }
 }
@@ -358,8 +354,9 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
 trait Out: Sized {
     fn begin(c: &Compiled, case: &Case, ri: usize, row: &Row, actor: usize, trigger: Option<&Event>) -> Self;
     fn status(&self) -> Status;
-    /// Whether text is kept (for words that several fields share).
-    fn wants_text(&self) -> bool;
+    /// Whether text is kept (for words that several fields share, and for
+    /// explanations: the lean path never builds a word of them).
+    const TEXT: bool;
     fn set_status(&mut self, s: Status);
     fn note(&mut self, words: impl FnOnce() -> String);
     /// A note, unless there is one already.
@@ -405,9 +402,7 @@ impl Out for Finding {
     fn status(&self) -> Status {
         self.status
     }
-    fn wants_text(&self) -> bool {
-        true
-    }
+    const TEXT: bool = true;
     fn set_status(&mut self, s: Status) {
         self.status = s;
     }
@@ -462,9 +457,7 @@ impl Out for Verdict {
     fn status(&self) -> Status {
         self.status
     }
-    fn wants_text(&self) -> bool {
-        false
-    }
+    const TEXT: bool = false;
     fn set_status(&mut self, s: Status) {
         self.status = s;
     }
@@ -567,18 +560,23 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
 }
 
 /// One row for one bearer (`ctx.bearer`).
-fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Options) -> Option<O> {
+fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Options, out: &mut Vec<O>) {
     let (c, case, as_of) = (ctx.c, ctx.case, ctx.as_of);
     let actor = ctx.bearer.unwrap_or_default();
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
     let trigger = match &cr.trigger {
-        Some(p) => Some(first_event(&ctx, p, None)?),
+        Some(p) => match first_event(&ctx, p, None) {
+            Some(e) => Some(e),
+            None => return,
+        },
         None => None,
     };
-    let mut explanation = Why { on: opts.explain, steps: Vec::new() };
-    let actor_id = case.actors.get(actor).map_or("", |a| a.id.as_str());
-    explanation.push_with(|| format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer)));
+    let mut explanation = Why { on: O::TEXT && opts.explain, steps: Vec::new() };
+    explanation.push_with(|| {
+        let actor_id = case.actors.get(actor).map_or("", |a| a.id.as_str());
+        format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer))
+    });
     if let Some(e) = trigger {
         explanation.push_with(|| format!("triggered by {}", event_words(c, case, e.e)));
     }
@@ -587,22 +585,23 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
     let ctx = &ctx;
-    for ((lit, clit), &id) in row.conditions.iter().zip(&cr.conditions).zip(&cr.cond_ids) {
+    for (k, (clit, &id)) in cr.conditions.iter().zip(&cr.cond_ids).enumerate() {
         match memo_cond(ctx, clit, id) {
-            Truth::Yes => explanation.push_with(|| format!("condition holds: {}", cond_words(lit))),
-            Truth::No => return None,
+            Truth::Yes => explanation.push_with(|| format!("condition holds: {}", words(row.conditions.get(k)))),
+            Truth::No => return,
             Truth::Unknown(why) => {
                 let why = why.words(c);
-                explanation.push_with(|| format!("condition unknown: {} ({why})", cond_words(lit)));
-                unknown.get_or_insert((why, lit));
+                explanation.push_with(|| format!("condition unknown: {} ({why})", words(row.conditions.get(k))));
+                unknown.get_or_insert((why, k));
             }
         }
     }
     let mut f = O::begin(c, case, ri, row, actor, trigger.map(|t| t.e));
-    if let Some((why, lit)) = unknown {
-        f.note(|| format!("missing data: {why}; a person must establish whether {}", cond_words(lit)));
+    if let Some((why, k)) = unknown {
+        f.note(|| format!("missing data: {why}; a person must establish whether {}", words(row.conditions.get(k))));
         f.explanation(explanation.steps);
-        return Some(f);
+        out.push(f);
+        return;
     }
 
     // Instruments in force bind from their effective date.
@@ -618,17 +617,18 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
             });
             explanation.push_with(|| format!("the instrument is in force from {eff}"));
             f.explanation(explanation.steps);
-            return Some(f);
+            out.push(f);
+            return;
         }
     }
 
     // An ordering duty (`before EVENT`, `N unit before EVENT`) arises only
     // when that event happens; until then there is nothing to say.
-    let limit = match &row.deadline {
-        Deadline::Before { .. } | Deadline::Prior { .. } if row.modality == Modality::Must => {
+    let limit = match cr.due {
+        Due::Before | Due::Prior(_) if cr.modality == Modality::Must => {
             let l = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None));
             if l.is_none() && first_event(ctx, &cr.action, None).is_none() {
-                return None;
+                return;
             }
             l
         }
@@ -638,26 +638,27 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // Exceptions of obligations are judged when the duty fell due — at the
     // event an ordering duty had to precede, else as of `as_of`; those of
     // prohibitions at the moment of each act (see `must_not`).
-    if row.modality != Modality::MustNot && !row.exceptions.is_empty() {
+    if cr.modality != Modality::MustNot && !cr.exceptions.is_empty() {
         let when_due = Ctx { as_of: limit.map_or(as_of, |l| l.x.time), memo: limit.is_none(), ..*ctx };
-        for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
+        for (k, cex) in cr.exceptions.iter().enumerate() {
+            let ex = || words(row.exceptions.get(k));
             match cond(&when_due, cex) {
                 Truth::Yes => {
                     f.set_status(Status::Exempt);
-                    f.note(|| format!("exception holds: {}", cond_words(ex)));
-                    explanation.push_with(|| format!("exception holds: {}", cond_words(ex)));
+                    f.note(|| format!("exception holds: {}", ex()));
+                    explanation.push_with(|| format!("exception holds: {}", ex()));
                     f.explanation(explanation.steps);
-                    return Some(f);
+                    out.push(f);
+                    return;
                 }
-                Truth::No => explanation.push_with(|| format!("exception does not hold: {}", cond_words(ex))),
+                Truth::No => explanation.push_with(|| format!("exception does not hold: {}", ex())),
                 Truth::Unknown(why) => {
                     let why = why.words(c);
-                    f.note(|| {
-                        format!("missing data: {why}; a person must judge whether the exception `{}` applies", cond_words(ex))
-                    });
-                    explanation.push_with(|| format!("exception unknown: {} ({why})", cond_words(ex)));
+                    f.note(|| format!("missing data: {why}; a person must judge whether the exception `{}` applies", ex()));
+                    explanation.push_with(|| format!("exception unknown: {} ({why})", ex()));
                     f.explanation(explanation.steps);
-                    return Some(f);
+                    out.push(f);
+                    return;
                 }
             }
         }
@@ -666,9 +667,9 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // The act: the first qualifying event (after the trigger, if any).
     // A prohibition looks at every act (see `must_not`), the others at the first.
     let action = || first_event(ctx, &cr.action, trigger.map(|t| t.x));
-    match row.modality {
+    match cr.modality {
         Modality::May | Modality::Encouraged => {
-            f.set_status(if row.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
+            f.set_status(if cr.modality == Modality::May { Status::Permitted } else { Status::Encouraged });
             if let Some(a) = action() {
                 f.done_at(c, &a.e.at);
                 explanation.push_with(|| format!("done: {}", event_words(c, case, a.e)));
@@ -685,20 +686,7 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
         explanation.push_with(|| "the instrument is a draft: this is how it would apply if it were in force".into());
     }
     f.explanation(explanation.steps);
-    Some(f)
-}
-
-fn period(p: &Period) -> Option<TPeriod> {
-    use vpl_core::check::env::BaseUnit;
-    let unit = match p.unit {
-        BaseUnit::Hour => Unit::Hour,
-        BaseUnit::Day => Unit::Day,
-        BaseUnit::WorkingDay => Unit::WorkingDay,
-        BaseUnit::Week => Unit::Week,
-        BaseUnit::Month => Unit::Month,
-        BaseUnit::Year => Unit::Year,
-    };
-    Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
+    out.push(f);
 }
 
 fn set_late(f: &mut impl Out, c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) {
@@ -754,7 +742,29 @@ fn judge(
     }
 }
 
-fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Option<E<'_>>, f: &mut impl Out, why: &mut Why) {
+/// A condition of the row in words (the compiled row has each of the
+/// table's, in the same order).
+fn words(c: Option<&Cond>) -> String {
+    c.map(cond_words).unwrap_or_default()
+}
+
+/// The event a row's `before`, `N unit before` or `with` deadline names, in words.
+fn limit_words(row: &Row) -> String {
+    match &row.deadline {
+        Deadline::Before { event } | Deadline::Prior { event, .. } | Deadline::With { event } => pattern_words(event),
+        _ => String::new(),
+    }
+}
+
+/// The period of a row's deadline, in words.
+fn period_words(row: &Row) -> String {
+    match &row.deadline {
+        Deadline::Within { period } | Deadline::Prior { period, .. } | Deadline::ForAtLeast { period } => period.describe(),
+        _ => String::new(),
+    }
+}
+
+fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Option<E<'_>>, f: &mut O, why: &mut Why) {
     let c = ctx.c;
     let as_of = ctx.as_of;
     if let Some(a) = action {
@@ -763,13 +773,13 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
     } else {
         why.push_with(|| format!("no event in the case does `{}` (as of {})", pattern_words(&row.action), show_instant(&as_of)));
     }
-    match &row.deadline {
-        Deadline::Within { period: p } => {
+    match cr.due {
+        Due::Within(tp) => {
             let Some(trigger) = trigger else {
                 f.note(|| "a period with no trigger event cannot be counted".into());
                 return;
             };
-            let Some(tp) = period(p) else { return };
+            let Some(tp) = tp else { return };
             let dl = if why.on {
                 vpl_time::deadline(&c.calendar, &trigger.e.at, tp)
             } else {
@@ -791,24 +801,31 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                 f.note_or(|| amb.clone());
             }
         }
-        Deadline::OpenTextured { word } => {
+        Due::OpenTextured => {
+            let word = || match &row.deadline {
+                Deadline::OpenTextured { word } => word.as_str(),
+                _ => "",
+            };
             f.set_status(Status::Undetermined);
             let Some(start) = trigger.map(|t| t.x.time) else {
-                f.note(|| format!("to be done `{word}`; a person must judge whether it was"));
+                f.note(|| format!("to be done `{}`; a person must judge whether it was", word()));
                 return;
             };
             let end = action.map_or(as_of, |a| a.x.time);
             // Words only: the lean path has no use for them.
-            let elapsed = if f.wants_text() { vpl_time::format_duration_human(end - start) } else { String::new() };
+            let elapsed = if O::TEXT { vpl_time::format_duration_human(end - start) } else { String::new() };
             let approx =
                 if action.is_some_and(|a| a.x.whole_day) || trigger.is_some_and(|t| t.x.whole_day) { "about " } else { "" };
             f.elapsed(|| format!("{approx}{elapsed}"));
-            f.note(|| match action {
-                Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
-                None => format!("not done; {approx}{elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"),
+            f.note(|| {
+                let word = word();
+                match action {
+                    Some(_) => format!("done {approx}{elapsed} after the trigger; whether that is `{word}` is for a person to judge"),
+                    None => format!("not done; {approx}{elapsed} have passed since the trigger; whether that is still `{word}` is for a person to judge"),
+                }
             });
         }
-        Deadline::None => match action {
+        Due::None => match action {
             Some(_) => f.set_status(Status::Met),
             None => {
                 f.note(|| {
@@ -820,7 +837,7 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                 });
             }
         },
-        Deadline::Before { event } => {
+        Due::Before => {
             let limit = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None));
             match (action, limit) {
                 (Some(a), Some(l)) => {
@@ -849,17 +866,17 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                 (Some(_), None) => f.set_status(Status::Met),
                 (None, None) => {
                     f.set_status(Status::Pending);
-                    f.note(|| format!("due before {}", pattern_words(event)));
+                    f.note(|| format!("due before {}", limit_words(row)));
                 }
             }
         }
-        Deadline::Prior { period: p, event } => {
+        Due::Prior(tp) => {
             let Some(l) = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None)) else {
                 f.set_status(if action.is_some() { Status::Met } else { Status::Pending });
-                f.note(|| format!("due {} before {}, which has not happened", p.describe(), pattern_words(event)));
+                f.note(|| format!("due {} before {}, which has not happened", period_words(row), limit_words(row)));
                 return;
             };
-            let Some(tp) = period(p) else { return };
+            let Some(tp) = tp else { return };
             match vpl_time::deadline_before(&c.calendar, &l.e.at, tp) {
                 Ok(dl) => {
                     why.extend(dl.steps.iter().cloned());
@@ -873,10 +890,10 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                 Err(e) => f.note(|| format!("the deadline cannot be computed: {e}")),
             }
         }
-        Deadline::With { event } => {
+        Due::With => {
             let Some(l) = cr.limit.as_ref().and_then(|event| first_event(ctx, event, None)) else {
                 f.set_status(Status::Pending);
-                f.note(|| format!("due together with {}, which has not happened", pattern_words(event)));
+                f.note(|| format!("due together with {}, which has not happened", limit_words(row)));
                 return;
             };
             f.due_event(c, &l.e.at, l.x.time);
@@ -890,9 +907,9 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                 .any(|a| a.x.day == l.x.day);
             f.set_status(if same { Status::Met } else { Status::Missed });
         }
-        Deadline::ForAtLeast { period: p } => {
+        Due::ForAtLeast(tp) => {
             let from = trigger.map(|t| t.e.at).or_else(|| action.map(|a| a.e.at));
-            match (from, period(p)) {
+            match (from, tp) {
                 (Some(from), Some(tp)) => match vpl_time::deadline(&c.calendar, &from, tp) {
                     Ok(dl) => {
                         f.due(&dl.due);
@@ -900,9 +917,9 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
                     }
                     Err(e) => f.note(|| format!("the retention period cannot be computed: {e}")),
                 },
-                _ => {
-                    f.note(|| format!("a standing duty to keep records for at least {}; a person must check them", p.describe()))
-                }
+                _ => f.note(|| {
+                    format!("a standing duty to keep records for at least {}; a person must check them", period_words(row))
+                }),
             }
         }
     }
@@ -912,12 +929,12 @@ fn must(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, action: Opt
 /// held at the moment of the act, breaks it.
 fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
-    let window_end = match &row.deadline {
-        Deadline::Before { event } => {
+    let window_end = match cr.due {
+        Due::Before => {
             let end = cr.limit.as_ref().and_then(|l| first_event(ctx, l, None));
             match end {
                 Some(e) => why.push_with(|| format!("the prohibition ran until {}", event_words(c, ctx.case, e.e))),
-                None => why.push_with(|| format!("no `{}` yet: the prohibition still runs", pattern_words(event))),
+                None => why.push_with(|| format!("no `{}` yet: the prohibition still runs", limit_words(row))),
             }
             end
         }
@@ -957,7 +974,8 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
         // Exceptions are judged as things stood when the act was done.
         let at_act = Ctx { event: None, as_of: e.x.time, memo: false, ..*ctx };
         let mut excused = None;
-        for (ex, cex) in row.exceptions.iter().zip(&cr.exceptions) {
+        for (k, cex) in cr.exceptions.iter().enumerate() {
+            let ex = row.exceptions.get(k);
             match cond(&at_act, cex) {
                 Truth::Yes => {
                     excused = Some(ex);
@@ -967,16 +985,14 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
                 Truth::Unknown(w) => {
                     let w = w.words(c);
                     f.set_status(Status::Undetermined);
-                    f.note(|| {
-                        format!("missing data: {w}; a person must judge whether the exception `{}` applied", cond_words(ex))
-                    });
+                    f.note(|| format!("missing data: {w}; a person must judge whether the exception `{}` applied", words(ex)));
                     return;
                 }
             }
         }
         match excused {
             Some(ex) => {
-                why.push_with(|| format!("{} is excused: {} held at the time", event_words(c, ctx.case, e.e), cond_words(ex)));
+                why.push_with(|| format!("{} is excused: {} held at the time", event_words(c, ctx.case, e.e), words(ex)));
                 first_exempt.get_or_insert(ex);
             }
             None => {
@@ -994,7 +1010,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
     };
     if let Some(ex) = first_exempt {
         f.set_status(Status::Exempt);
-        f.note(|| format!("the act was excused: {}", cond_words(ex)));
+        f.note(|| format!("the act was excused: {}", words(ex)));
     } else if let Some(eff) = before_in_force() {
         f.set_status(Status::NotApplicable);
         f.note(|| format!("the act came before the instrument took effect on {eff}"));

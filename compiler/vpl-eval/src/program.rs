@@ -19,8 +19,8 @@
 use crate::case::{Case, Val};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rustc_hash::FxHashMap;
-use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Operand, Value};
-use vpl_time::When;
+use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Value};
+use vpl_time::{Period as TPeriod, Unit, When};
 
 /// The id of a name the table does not use.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -157,6 +157,51 @@ pub(crate) struct CRow {
     /// of the per-case memo of their truth ([`View::memo_cond`]).
     pub cond_ids: Vec<u32>,
     pub exceptions: Vec<CCond>,
+    /// The row's modality and deadline form, here so that evaluation reads
+    /// only this compiled row (the table's `Row` is read for words).
+    pub modality: Modality,
+    pub due: Due,
+}
+
+/// A row's deadline form with its period as the time engine takes it
+/// (`None`: an amount the engine cannot count, which yields no deadline).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Due {
+    None,
+    Within(Option<TPeriod>),
+    OpenTextured,
+    Before,
+    Prior(Option<TPeriod>),
+    With,
+    ForAtLeast(Option<TPeriod>),
+}
+
+impl Due {
+    fn of(d: &Deadline) -> Due {
+        match d {
+            Deadline::None => Due::None,
+            Deadline::Within { period: p } => Due::Within(period(p)),
+            Deadline::OpenTextured { .. } => Due::OpenTextured,
+            Deadline::Before { .. } => Due::Before,
+            Deadline::Prior { period: p, .. } => Due::Prior(period(p)),
+            Deadline::With { .. } => Due::With,
+            Deadline::ForAtLeast { period: p } => Due::ForAtLeast(period(p)),
+        }
+    }
+}
+
+/// A period of the table as the time engine counts it.
+pub(crate) fn period(p: &Period) -> Option<TPeriod> {
+    use vpl_core::check::env::BaseUnit;
+    let unit = match p.unit {
+        BaseUnit::Hour => Unit::Hour,
+        BaseUnit::Day => Unit::Day,
+        BaseUnit::WorkingDay => Unit::WorkingDay,
+        BaseUnit::Week => Unit::Week,
+        BaseUnit::Month => Unit::Month,
+        BaseUnit::Year => Unit::Year,
+    };
+    Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
 }
 
 /// The compiled form of a table.
@@ -199,6 +244,8 @@ impl Program {
                 conditions: r.conditions.iter().map(|c| p.cond(c)).collect(),
                 cond_ids: Vec::new(),
                 exceptions: r.exceptions.iter().map(|c| p.cond(c)).collect(),
+                modality: r.modality,
+                due: Due::of(&r.deadline),
             })
             .collect();
         p.fines = t.penalties.iter().map(|pen| pen.fines.iter().map(|f| f.when.as_ref().map(|w| p.cond(w))).collect()).collect();
@@ -345,6 +392,9 @@ pub(crate) struct View {
     pub cond_memo: Vec<std::cell::Cell<u32>>,
     /// Actors in the case (the stride of the memos).
     pub actors: usize,
+    /// Per role: the actors holding it, as bits (actor `a` is bit `a`), when
+    /// the case has at most 64 actors (else empty, and [`View::holds`] is asked).
+    pub holders: Vec<u64>,
 }
 
 /// A memo entry not yet worked out.
@@ -426,6 +476,22 @@ impl View {
                 }
             }
         }
+        self.holders.clear();
+        if self.actors <= 64 {
+            self.holders.resize(p.roles.len(), 0);
+            for (a, words) in self.roles.chunks(self.role_words.max(1)).enumerate() {
+                for (w, &bits) in words.iter().enumerate() {
+                    let mut bits = bits;
+                    while bits != 0 {
+                        let r = w * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        if let Some(h) = self.holders.get_mut(r) {
+                            *h |= 1u64 << a;
+                        }
+                    }
+                }
+            }
+        }
         // Events of a kind in the order of their times; the sort is stable, so
         // equal times keep the file's order. (std sorts short groups by
         // insertion and long ones in O(n log n): a case may list thousands of
@@ -454,6 +520,22 @@ impl View {
             (Some(&from), Some(&to)) => self.by_kind.get(from as usize..to as usize).unwrap_or(&[]),
             _ => &[],
         }
+    }
+
+    /// The actors holding role `r`, in order.
+    pub(crate) fn holders_of(&self, r: u32) -> impl Iterator<Item = usize> + '_ {
+        // With the bits of `holders`, one step an actor that holds it; else every actor asked.
+        let bits = if self.holders.is_empty() { None } else { Some(self.holders.get(r as usize).copied().unwrap_or(0)) };
+        let mut asked = 0..if bits.is_none() { self.actors } else { 0 };
+        let mut bits = bits.unwrap_or(0);
+        std::iter::from_fn(move || {
+            if bits != 0 {
+                let a = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                return Some(a);
+            }
+            asked.by_ref().find(|&a| self.holds(a, r))
+        })
     }
 
     /// Whether actor `a` holds role `r`.
