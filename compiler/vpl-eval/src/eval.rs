@@ -233,8 +233,6 @@ struct Ctx<'a> {
     judged_day: NaiveDate,
     case: &'a Case,
     bearer: Option<usize>,
-    /// The event a pattern's filter is looking at (its index).
-    event: Option<usize>,
     as_of: DateTime<FixedOffset>,
     /// Whether `as_of` is the case's own, so that the view's memos hold.
     memo: bool,
@@ -336,7 +334,7 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
         (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
     });
     let v: &View = v;
-    let base = Ctx { c, v, judged_day, case, bearer: None, event: None, as_of: as_of_i, memo: true };
+    let base = Ctx { c, v, judged_day, case, bearer: None, as_of: as_of_i, memo: true };
     for (ri, cr) in c.program.rows.iter().enumerate() {
         if cr.trigger.as_ref().is_some_and(|t| !base.may_have(t.kind)) {
             continue;
@@ -972,7 +970,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
             }
         }
         // Exceptions are judged as things stood when the act was done.
-        let at_act = Ctx { event: None, as_of: e.x.time, memo: false, ..*ctx };
+        let at_act = Ctx { as_of: e.x.time, memo: false, ..*ctx };
         let mut excused = None;
         for (k, cex) in cr.exceptions.iter().enumerate() {
             let ex = row.exceptions.get(k);
@@ -1120,8 +1118,8 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>>
 /// worked out once a case (conditions such as `not bearer.overseas` are
 /// shared by many rows).
 fn memo_cond(ctx: &Ctx<'_>, c: &CCond, id: u32) -> Truth {
-    let memo = match (ctx.memo, ctx.event, ctx.bearer) {
-        (true, None, Some(b)) => ctx.v.memo_cond(id, b),
+    let memo = match (ctx.memo, ctx.bearer) {
+        (true, Some(b)) => ctx.v.memo_cond(id, b),
         _ => None,
     };
     let Some(m) = memo else { return cond(ctx, c) };
@@ -1170,28 +1168,31 @@ fn matches_beyond_kind(ctx: &Ctx<'_>, p: &CPat, e: E<'_>) -> bool {
     }
     match &p.filter {
         None => true,
-        Some(f) => {
-            let inner = Ctx { event: Some(e.i), ..*ctx };
-            cond(&inner, f) == Truth::Yes
-        }
+        Some(f) => cond_at(ctx, f, Some(e.i)) == Truth::Yes,
     }
 }
 
+/// A condition, with no event in view (a row's condition or exception, a fine's condition).
 fn cond(ctx: &Ctx<'_>, c: &CCond) -> Truth {
+    cond_at(ctx, c, None)
+}
+
+/// A condition, the fields of event `ev` in view (a pattern's filter).
+fn cond_at(ctx: &Ctx<'_>, c: &CCond, ev: Option<usize>) -> Truth {
     match c {
         CCond::True => Truth::Yes,
         CCond::False => Truth::No,
-        CCond::Is(value) => match operand(ctx, value) {
+        CCond::Is(value) => match operand(ctx, value, ev) {
             Ok(Some(CV::Bool(b))) => Truth::from(b),
             Ok(_) => Truth::No,
             Err(why) => Truth::Unknown(why),
         },
-        CCond::Cmp(cmp, left, right) => match (operand(ctx, left), operand(ctx, right)) {
+        CCond::Cmp(cmp, left, right) => match (operand(ctx, left, ev), operand(ctx, right, ev)) {
             (Err(w), _) | (_, Err(w)) => Truth::Unknown(w),
             (Ok(Some(l)), Ok(Some(r))) => Truth::from(match compare_cv(*cmp, l, r) {
                 Some(b) => b,
                 // Two texts the table does not spell, or texts in order: the text decides.
-                None => match (text_operand(ctx, left), text_operand(ctx, right)) {
+                None => match (text_operand(ctx, left, ev), text_operand(ctx, right, ev)) {
                     (Some(l), Some(r)) => compare(*cmp, l, r),
                     _ => *cmp == CmpOp::Ne,
                 },
@@ -1199,7 +1200,7 @@ fn cond(ctx: &Ctx<'_>, c: &CCond) -> Truth {
             // An absent attribute matches nothing; `!=` against it holds.
             _ => Truth::from(*cmp == CmpOp::Ne),
         },
-        CCond::In(left, set) => match operand(ctx, left) {
+        CCond::In(left, set) => match operand(ctx, left, ev) {
             Err(w) => Truth::Unknown(w),
             Ok(Some(l)) => Truth::from(set.contains(&l)),
             Ok(None) => Truth::No,
@@ -1211,11 +1212,11 @@ fn cond(ctx: &Ctx<'_>, c: &CCond) -> Truth {
                 .filter_map(|&i| ctx.get(i))
                 .any(|e| e.x.time <= ctx.as_of && matches_beyond_kind(ctx, event, e)),
         ),
-        CCond::Not(inner) => cond(ctx, inner).not(),
+        CCond::Not(inner) => cond_at(ctx, inner, ev).not(),
         CCond::All(conds) => {
             let mut unknown = None;
             for x in conds {
-                match cond(ctx, x) {
+                match cond_at(ctx, x, ev) {
                     Truth::No => return Truth::No,
                     Truth::Unknown(w) => unknown = Some(w),
                     Truth::Yes => {}
@@ -1226,7 +1227,7 @@ fn cond(ctx: &Ctx<'_>, c: &CCond) -> Truth {
         CCond::Any(conds) => {
             let mut unknown = None;
             for x in conds {
-                match cond(ctx, x) {
+                match cond_at(ctx, x, ev) {
                     Truth::Yes => return Truth::Yes,
                     Truth::Unknown(w) => unknown = Some(w),
                     Truth::No => {}
@@ -1310,24 +1311,24 @@ fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
 }
 
 /// Ok(None): the attribute is absent. Err: a fact the case does not give.
-fn operand(ctx: &Ctx<'_>, o: &COp) -> Result<Option<CV>, Missing> {
+fn operand(ctx: &Ctx<'_>, o: &COp, ev: Option<usize>) -> Result<Option<CV>, Missing> {
     let v = ctx.v;
     match *o {
         COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(s)),
         COp::Bearer(s) => Ok(ctx.bearer.and_then(|b| v.actor_attrs.get(b)).and_then(|&r| v.attr(r, s))),
-        COp::Field(s) => Ok(ctx.event.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
+        COp::Field(s) => Ok(ev.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
         COp::Lit(l) => Ok(l),
     }
 }
 
 /// An operand with its text, looked up by name: for the comparisons of
 /// texts that [`compare_cv`] leaves to the text.
-fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp) -> Option<V<'a>> {
+fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp, ev: Option<usize>) -> Option<V<'a>> {
     let p = &ctx.c.program;
     match *o {
         COp::Fact(s) => ctx.case.facts.get(p.facts.name(s)).map(V::of),
         COp::Bearer(s) => ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(p.attrs.name(s))).map(V::of),
-        COp::Field(s) => ctx.event.and_then(|i| ctx.case.events.get(i)).and_then(|e| e.attrs.get(p.attrs.name(s))).map(V::of),
+        COp::Field(s) => ev.and_then(|i| ctx.case.events.get(i)).and_then(|e| e.attrs.get(p.attrs.name(s))).map(V::of),
         COp::Lit(l) => l.map(|l| match l {
             CV::Text(i) => V::Text(p.syms.name(i)),
             CV::Enum(i) => V::Enum(p.syms.name(i)),
