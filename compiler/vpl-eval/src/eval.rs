@@ -232,7 +232,8 @@ struct Ctx<'a> {
     /// `as_of` is moved to judge an exception at another moment).
     judged_day: NaiveDate,
     case: &'a Case,
-    bearer: Option<usize>,
+    /// The actor the row is checked for (index into `Case::actors`).
+    bearer: usize,
     as_of: DateTime<FixedOffset>,
     /// Whether `as_of` is the case's own, so that the view's memos hold.
     memo: bool,
@@ -334,14 +335,14 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
         (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
     });
     let v: &View = v;
-    let base = Ctx { c, v, judged_day, case, bearer: None, as_of: as_of_i, memo: true };
+    let base = Ctx { c, v, judged_day, case, bearer: 0, as_of: as_of_i, memo: true };
     for (ri, cr) in c.program.rows.iter().enumerate() {
         if cr.trigger.as_ref().is_some_and(|t| !base.may_have(t.kind)) {
             continue;
         }
         let Some(row) = c.table.rows.get(ri) else { continue };
-        for ai in v.holders_of(cr.bearer) {
-            check_row::<O>(Ctx { bearer: Some(ai), ..base }, ri, row, cr, opts, out);
+        for ai in v.holders(cr.bearer) {
+            check_row::<O>(&Ctx { bearer: ai, ..base }, ri, row, cr, opts, out);
         }
     }
 }
@@ -558,9 +559,9 @@ fn late_words(c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option
 }
 
 /// One row for one bearer (`ctx.bearer`).
-fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Options, out: &mut Vec<O>) {
+fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Options, out: &mut Vec<O>) {
     let (c, case, as_of) = (ctx.c, ctx.case, ctx.as_of);
-    let actor = ctx.bearer.unwrap_or_default();
+    let actor = ctx.bearer;
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
     let trigger = match &cr.trigger {
@@ -582,7 +583,6 @@ fn check_row<O: Out>(ctx: Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Option
     // The condition (one alternative of the duty's `when`): any false
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
-    let ctx = &ctx;
     for (k, (clit, &id)) in cr.conditions.iter().zip(&cr.cond_ids).enumerate() {
         match memo_cond(ctx, clit, id) {
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", words(row.conditions.get(k)))),
@@ -1096,8 +1096,8 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>>
     // Rows share patterns (a trigger, the event a deadline runs to): the
     // first qualifying event as of the case's as-of, for a bearer, is worked
     // out once a case.
-    let memo = match (after, ctx.memo, ctx.bearer) {
-        (None, true, Some(b)) => ctx.v.memo_first(p.id, b),
+    let memo = match (after, ctx.memo) {
+        (None, true) => ctx.v.memo_first(p.id, ctx.bearer),
         _ => None,
     };
     if let Some(m) = memo {
@@ -1118,8 +1118,8 @@ fn first_event<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option<E<'a>>
 /// worked out once a case (conditions such as `not bearer.overseas` are
 /// shared by many rows).
 fn memo_cond(ctx: &Ctx<'_>, c: &CCond, id: u32) -> Truth {
-    let memo = match (ctx.memo, ctx.bearer) {
-        (true, Some(b)) => ctx.v.memo_cond(id, b),
+    let memo = match ctx.memo {
+        true => ctx.v.memo_cond(id, ctx.bearer),
         _ => None,
     };
     let Some(m) = memo else { return cond(ctx, c) };
@@ -1159,7 +1159,7 @@ fn first_event_search<'a>(ctx: &Ctx<'a>, p: &CPat, after: Option<&Ev>) -> Option
 /// Who did `e` and its fields, for an event already of `p`'s kind.
 fn matches_beyond_kind(ctx: &Ctx<'_>, p: &CPat, e: E<'_>) -> bool {
     let who_ok = match p.by {
-        By::Bearer => ctx.bearer == Some(e.x.actor),
+        By::Bearer => ctx.bearer == e.x.actor,
         By::Any => true,
         By::Role(r) => ctx.v.holds(e.x.actor, r),
     };
@@ -1315,7 +1315,7 @@ fn operand(ctx: &Ctx<'_>, o: &COp, ev: Option<usize>) -> Result<Option<CV>, Miss
     let v = ctx.v;
     match *o {
         COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(s)),
-        COp::Bearer(s) => Ok(ctx.bearer.and_then(|b| v.actor_attrs.get(b)).and_then(|&r| v.attr(r, s))),
+        COp::Bearer(s) => Ok(v.actor_attrs.get(ctx.bearer).and_then(|&r| v.attr(r, s))),
         COp::Field(s) => Ok(ev.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
         COp::Lit(l) => Ok(l),
     }
@@ -1327,7 +1327,7 @@ fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp, ev: Option<usize>) -> Option<V<'a>> 
     let p = &ctx.c.program;
     match *o {
         COp::Fact(s) => ctx.case.facts.get(p.facts.name(s)).map(V::of),
-        COp::Bearer(s) => ctx.bearer.and_then(|b| ctx.case.actors.get(b)).and_then(|a| a.attrs.get(p.attrs.name(s))).map(V::of),
+        COp::Bearer(s) => ctx.case.actors.get(ctx.bearer).and_then(|a| a.attrs.get(p.attrs.name(s))).map(V::of),
         COp::Field(s) => ev.and_then(|i| ctx.case.events.get(i)).and_then(|e| e.attrs.get(p.attrs.name(s))).map(V::of),
         COp::Lit(l) => l.map(|l| match l {
             CV::Text(i) => V::Text(p.syms.name(i)),

@@ -397,6 +397,30 @@ pub(crate) struct View {
     pub holders: Vec<u64>,
 }
 
+/// The actors holding a role: from [`View::holders`]' bits, one step an
+/// actor that holds it; in a case of more than 64 actors, each actor asked.
+pub(crate) struct Holders<'a> {
+    bits: u64,
+    asked: std::ops::Range<usize>,
+    view: &'a View,
+    role: u32,
+}
+
+impl Iterator for Holders<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.bits != 0 {
+            let a = self.bits.trailing_zeros() as usize;
+            self.bits &= self.bits - 1;
+            return Some(a);
+        }
+        let (view, role) = (self.view, self.role);
+        self.asked.by_ref().find(|&a| view.holds(a, role))
+    }
+}
+
 /// A memo entry not yet worked out.
 pub(crate) const MEMO_UNSET: u32 = u32::MAX - 1;
 
@@ -523,19 +547,11 @@ impl View {
     }
 
     /// The actors holding role `r`, in order.
-    pub(crate) fn holders_of(&self, r: u32) -> impl Iterator<Item = usize> + '_ {
-        // With the bits of `holders`, one step an actor that holds it; else every actor asked.
-        let bits = if self.holders.is_empty() { None } else { Some(self.holders.get(r as usize).copied().unwrap_or(0)) };
-        let mut asked = 0..if bits.is_none() { self.actors } else { 0 };
-        let mut bits = bits.unwrap_or(0);
-        std::iter::from_fn(move || {
-            if bits != 0 {
-                let a = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                return Some(a);
-            }
-            asked.by_ref().find(|&a| self.holds(a, r))
-        })
+    pub(crate) fn holders(&self, r: u32) -> Holders<'_> {
+        if self.actors > 64 {
+            return Holders { bits: 0, asked: 0..self.actors, view: self, role: r };
+        }
+        Holders { bits: self.holders.get(r as usize).copied().unwrap_or(0), asked: 0..0, view: self, role: r }
     }
 
     /// Whether actor `a` holds role `r`.
