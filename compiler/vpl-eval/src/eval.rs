@@ -583,8 +583,8 @@ fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Optio
     // The condition (one alternative of the duty's `when`): any false
     // literal rules the duty out, even if another is unknown.
     let mut unknown = None;
-    for (k, (clit, &id)) in cr.conditions.iter().zip(&cr.cond_ids).enumerate() {
-        match memo_cond(ctx, clit, id) {
+    for (k, (clit, id)) in cr.conditions.iter().enumerate() {
+        match memo_cond(ctx, clit, *id) {
             Truth::Yes => explanation.push_with(|| format!("condition holds: {}", words(row.conditions.get(k)))),
             Truth::No => return,
             Truth::Unknown(why) => {
@@ -1490,7 +1490,7 @@ mod tests {
         let triggers: Vec<u32> = c.program.rows.iter().filter_map(|r| r.trigger.as_ref().map(|p| p.id)).collect();
         assert_eq!(triggers.len(), 2);
         assert_eq!(triggers.first(), triggers.get(1), "equal patterns share an id");
-        let conds: Vec<u32> = c.program.rows.iter().flat_map(|r| r.cond_ids.iter().copied()).collect();
+        let conds: Vec<u32> = c.program.rows.iter().flat_map(|r| r.conditions.iter().map(|&(_, id)| id)).collect();
         assert_eq!(conds, vec![0, 0], "equal conditions share an id");
         let actor = |id: &str, overseas: bool| CaseActor {
             id: id.into(),

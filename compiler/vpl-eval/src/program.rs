@@ -152,10 +152,9 @@ pub(crate) struct CRow {
     pub action: CPat,
     /// The event of a `before`, `N unit before` or `with` deadline.
     pub limit: Option<CPat>,
-    pub conditions: Vec<CCond>,
-    /// Per condition: the same for equal conditions of the table, the key
-    /// of the per-case memo of their truth ([`View::memo_cond`]).
-    pub cond_ids: Vec<u32>,
+    /// Each condition with its id: the same for equal conditions of the
+    /// table, the key of the per-case memo of their truth ([`View::memo_cond`]).
+    pub conditions: Vec<(CCond, u32)>,
     pub exceptions: Vec<CCond>,
     /// The row's modality and deadline form, here so that evaluation reads
     /// only this compiled row (the table's `Row` is read for words).
@@ -218,9 +217,8 @@ pub(crate) struct Program {
     pub rows: Vec<CRow>,
     /// The fine conditions of each penalty (`table.penalties` order).
     pub fines: Vec<Vec<Option<CCond>>>,
-    /// The distinct patterns (by [`CPat::id`]) and row conditions (by
-    /// [`CRow::cond_ids`]), for giving equal ones one id.
-    /// Each distinct pattern (kind, who, filter) and row condition, with its id (ids count up from 0).
+    /// Each distinct pattern (kind, who, filter) and row condition, with its
+    /// id ([`CPat::id`], the ids of [`CRow::conditions`]; ids count up from 0).
     pats: FxHashMap<(u32, By, Option<Box<CCond>>), u32>,
     conds: FxHashMap<CCond, u32>,
 }
@@ -241,8 +239,15 @@ impl Program {
                     }
                     _ => None,
                 },
-                conditions: r.conditions.iter().map(|c| p.cond(c)).collect(),
-                cond_ids: Vec::new(),
+                conditions: r
+                    .conditions
+                    .iter()
+                    .map(|c| {
+                        let c = p.cond(c);
+                        let id = p.cond_id(&c);
+                        (c, id)
+                    })
+                    .collect(),
                 exceptions: r.exceptions.iter().map(|c| p.cond(c)).collect(),
                 modality: r.modality,
                 due: Due::of(&r.deadline),
@@ -250,11 +255,6 @@ impl Program {
             .collect();
         p.fines = t.penalties.iter().map(|pen| pen.fines.iter().map(|f| f.when.as_ref().map(|w| p.cond(w))).collect()).collect();
         p.kind_fields.resize(p.kinds.len(), false);
-        let mut rows = std::mem::take(&mut p.rows);
-        for r in &mut rows {
-            r.cond_ids = r.conditions.iter().map(|c| p.cond_id(c)).collect();
-        }
-        p.rows = rows;
         p
     }
 
