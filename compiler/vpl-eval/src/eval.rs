@@ -1537,6 +1537,51 @@ mod tests {
     }
 
     #[test]
+    fn bearers_are_found_in_cases_of_more_than_64_actors() {
+        // Up to 64 actors, a role's holders are read off bits; past that, each actor is
+        // asked. Both ways give the bearers in the case's order, row by row.
+        let b = vpl_core::bundled::policy("cn/provisions-2021").unwrap_or_else(|| unreachable!());
+        let mut t = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.unwrap_or_else(|| unreachable!());
+        t.rows.retain(|r| r.id == "provider_verify" || r.id == "provider_remedy");
+        let c = Compiled::new(t).unwrap_or_else(|e| unreachable!("{e}"));
+        let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
+        for actors in [3usize, 64, 65, 70] {
+            let last = actors - 1;
+            let case = Case {
+                id: "many".into(),
+                title: None,
+                as_of: None,
+                facts: BTreeMap::new(),
+                actors: (0..actors)
+                    .map(|i| CaseActor {
+                        id: format!("a{i}"),
+                        // Every other actor is a product provider; the others hold no role.
+                        roles: if i % 2 == 0 || i == last { vec!["product_provider".into()] } else { Vec::new() },
+                        attrs: BTreeMap::new(),
+                    })
+                    .collect(),
+                events: (0..actors)
+                    .map(|i| Event {
+                        kind: "aware".into(),
+                        actor: i,
+                        at: at("2024-10-08T09:00:00+08:00"),
+                        attrs: BTreeMap::new(),
+                        index: i + 1,
+                    })
+                    .collect(),
+                expect: Vec::new(),
+            };
+            let mut out = Vec::new();
+            verdicts(&c, &case, &as_of, &mut out);
+            let bearers: Vec<u32> = (0..actors as u32).filter(|&i| i % 2 == 0 || i as usize == last).collect();
+            let expected: Vec<(u32, u32)> = [0, 1].iter().flat_map(|&r| bearers.iter().map(move |&a| (r, a))).collect();
+            assert_eq!(out.iter().map(|v| (v.row, v.actor)).collect::<Vec<_>>(), expected, "{actors} actors");
+            let full = check_case_with(&c, &case, &as_of, Options::default());
+            assert_eq!(full.findings.len(), expected.len());
+        }
+    }
+
+    #[test]
     fn fast_time_formatting_matches_chrono() {
         for s in [
             "2024-10-09T10:00:00+08:00",
