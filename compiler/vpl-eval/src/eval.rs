@@ -565,7 +565,7 @@ fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Optio
     // The trigger: the first qualifying event, if the duty has one. A row
     // whose trigger has not happened says nothing, so nothing is built for it.
     let trigger = match &cr.trigger {
-        Some(p) => match first_event(&ctx, p, None) {
+        Some(p) => match first_event(ctx, p, None) {
             Some(e) => Some(e),
             None => return,
         },
