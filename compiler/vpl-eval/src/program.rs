@@ -333,6 +333,8 @@ pub(crate) struct View {
     pub by_kind: Vec<u32>,
     /// Where each kind's group starts in `by_kind` (one more than kinds).
     pub kind_start: Vec<u32>,
+    /// The kinds with two or more events in the case: the groups to sort.
+    shared_kinds: Vec<u32>,
     /// The as-of instant and day last worked out, for the `Compiled` and
     /// `When` they were worked out for.
     pub as_of: Option<(u64, When, DateTime<FixedOffset>, NaiveDate)>,
@@ -388,6 +390,7 @@ impl View {
         let kinds = p.kinds.len();
         self.kind_start.clear();
         self.kind_start.resize(kinds + 1, 0);
+        self.shared_kinds.clear();
         for e in &case.events {
             let kind = p.kinds.id(&e.kind);
             let from = self.attrs.len();
@@ -396,6 +399,9 @@ impl View {
             }
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
                 *n += 1;
+                if *n == 2 {
+                    self.shared_kinds.push(kind);
+                }
             }
             // An event of a kind no row names is in no group, so nothing looks at
             // its time: it is not placed (padding events cost a lookup only).
@@ -429,9 +435,11 @@ impl View {
         // Events of a kind in the order of their times; the sort is stable, so
         // equal times keep the file's order. (std sorts short groups by
         // insertion and long ones in O(n log n): a case may list thousands of
-        // events of one kind, newest first.)
+        // events of one kind, newest first.) Only groups of two or more need
+        // it: going through every kind of the table cost more than the sorts.
         let evs = &self.evs;
-        for k in 0..kinds {
+        for &k in &self.shared_kinds {
+            let k = k as usize;
             let (Some(&from), Some(&to)) = (self.kind_start.get(k), self.kind_start.get(k + 1)) else { continue };
             let Some(group) = self.by_kind.get_mut(from as usize..to as usize) else { continue };
             group.sort_by_key(|&i| evs.get(i as usize).map(|x| x.time));
