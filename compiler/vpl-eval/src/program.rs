@@ -52,7 +52,8 @@ fn key(s: &str) -> (u64, u64, u32) {
     let n = b.len();
     let len = u32::try_from(n).unwrap_or(u32::MAX);
     let load8 = |i: usize| b.get(i..i + 8).and_then(|x| <[u8; 8]>::try_from(x).ok()).map_or(0, u64::from_le_bytes);
-    let load4 = |i: usize| b.get(i..i + 4).and_then(|x| <[u8; 4]>::try_from(x).ok()).map_or(0, |x| u64::from(u32::from_le_bytes(x)));
+    let load4 =
+        |i: usize| b.get(i..i + 4).and_then(|x| <[u8; 4]>::try_from(x).ok()).map_or(0, |x| u64::from(u32::from_le_bytes(x)));
     match n {
         8.. => (load8(0), load8(n - 8), len),
         4..8 => (load4(0), load4(n - 4), len),
@@ -534,10 +535,13 @@ mod tests {
             assert_eq!(n.id(s), NONE, "{s}");
         }
         let mut short = Names::default();
-        let all: Vec<String> = ["ab", "ba", "abc", "acb", "bac", "abcd", "abdc", "abcde", "abxde", "abcdef", "abcxef", "abcdefg", "abcxefg", "a\0", "\0a"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let all: Vec<String> = [
+            "ab", "ba", "abc", "acb", "bac", "abcd", "abdc", "abcde", "abxde", "abcdef", "abcxef", "abcdefg", "abcxefg", "a\0",
+            "\0a",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         for (i, s) in all.iter().enumerate() {
             assert_eq!(short.intern(s), u32::try_from(i).unwrap_or(NONE), "{s}");
         }
@@ -548,6 +552,27 @@ mod tests {
             assert_eq!(short.id(s), NONE, "{s}");
         }
         assert_eq!(Names::default().id("aware"), NONE);
+    }
+
+    #[test]
+    fn a_name_differing_in_any_one_byte_is_another_name() {
+        // Every length up to well past those keyed by words, every byte position.
+        let base = |n: usize| -> String { (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect() };
+        let mut names = Names::default();
+        for n in 0..=40 {
+            assert_eq!(names.intern(&base(n)), u32::try_from(n).unwrap_or(NONE));
+        }
+        for n in 0..=40 {
+            assert_eq!(names.id(&base(n)), u32::try_from(n).unwrap_or(NONE), "{n}");
+            for i in 0..n {
+                let mut other = base(n).into_bytes();
+                if let Some(c) = other.get_mut(i) {
+                    *c = b'_';
+                }
+                let other = String::from_utf8(other).unwrap_or_default();
+                assert_eq!(names.id(&other), NONE, "{other}");
+            }
+        }
     }
 
     #[test]

@@ -93,13 +93,13 @@ impl Steady {
     }
 
     /// Whether the stretch holds the instant of UTC date and time `utc`.
-    #[inline]
+    #[inline(always)]
     fn covers_utc(&self, utc: &NaiveDateTime) -> bool {
         (self.from_day..self.until_day).contains(&utc.date())
     }
 
     /// The first instant of local day `d`, if it lies in the stretch.
-    #[inline]
+    #[inline(always)]
     fn start_of(&self, d: NaiveDate) -> Option<DateTime<FixedOffset>> {
         let day = if self.day_begins_day_before { d.pred_opt()? } else { d };
         let utc = NaiveDateTime::new(day, self.day_begins_at);
@@ -107,7 +107,7 @@ impl Steady {
     }
 
     /// [`Calendar::place`] of `w`, if it lies in the stretch.
-    #[inline]
+    #[inline(always)]
     fn place(&self, w: &crate::When) -> Option<(DateTime<FixedOffset>, NaiveDate)> {
         match w {
             crate::When::At(t) => {
@@ -123,7 +123,7 @@ impl Steady {
 
     /// The local day of UTC date and time `utc` (in the stretch): its UTC date, or the day
     /// before or after where the offset carries its time of day past a midnight.
-    #[inline]
+    #[inline(always)]
     fn day_of_utc(&self, utc: &NaiveDateTime) -> Option<NaiveDate> {
         let secs = i64::from(utc.time().num_seconds_from_midnight()) + i64::from(self.offset.local_minus_utc());
         match secs.div_euclid(86_400) {
