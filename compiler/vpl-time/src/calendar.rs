@@ -262,8 +262,10 @@ impl Calendar {
     pub fn day_of(&self, w: &crate::When) -> NaiveDate {
         if let (crate::When::At(t), Some(s)) = (w, &self.steady) {
             let utc = t.naive_utc();
-            if let Some(day) = Some(utc).filter(|u| s.covers_utc(u)).and_then(|u| s.day_of_utc(&u)) {
-                return day;
+            if s.covers_utc(&utc) {
+                if let Some(day) = s.day_of_utc(&utc) {
+                    return day;
+                }
             }
         }
         w.day_in(self.zone)
@@ -280,8 +282,8 @@ impl Calendar {
     }
 
     /// Both [`Calendar::instant_of`] and [`Calendar::day_of`] of `w`, in one step: what an
-    /// evaluator needs of every event of a case. Inlined, so that a caller matching on the
-    /// result of the arithmetic (the common case) builds no `Result` in memory.
+    /// evaluator needs of every event of a case. Inlined, with the arithmetic of a steady
+    /// offset, into the evaluator's loop over a case's events: no call per event.
     #[inline]
     pub fn place(&self, w: &crate::When) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
         match self.steady.as_ref().and_then(|s| s.place(w)) {
