@@ -40,18 +40,28 @@ pub(crate) struct Names {
     long: FxHashMap<Box<str>, u32>,
 }
 
-/// The first and last eight bytes of `s` (a shorter name: its bytes, twice) and its length.
+/// `s` as a key that is the name itself: its length, and its first and last
+/// eight bytes (a shorter name: its first and last four, or for up to three
+/// bytes its first, middle and last byte, in both words). The two ends
+/// overlap or meet, so they hold every byte. Whole-word loads rather than a
+/// loop over the bytes of a short name: most of a case's names are looked up
+/// here, once each per case.
 #[inline]
 fn key(s: &str) -> (u64, u64, u32) {
     let b = s.as_bytes();
     let n = b.len();
-    let load8 = |i: usize| b.get(i..i + 8).and_then(|x| <[u8; 8]>::try_from(x).ok()).map_or(0, u64::from_le_bytes);
     let len = u32::try_from(n).unwrap_or(u32::MAX);
-    if n >= 8 {
-        (load8(0), load8(n - 8), len)
-    } else {
-        let w = b.iter().rev().fold(0u64, |w, &c| w << 8 | u64::from(c));
-        (w, w, len)
+    let load8 = |i: usize| b.get(i..i + 8).and_then(|x| <[u8; 8]>::try_from(x).ok()).map_or(0, u64::from_le_bytes);
+    let load4 =
+        |i: usize| b.get(i..i + 4).and_then(|x| <[u8; 4]>::try_from(x).ok()).map_or(0, |x| u64::from(u32::from_le_bytes(x)));
+    match n {
+        8.. => (load8(0), load8(n - 8), len),
+        4..8 => (load4(0), load4(n - 4), len),
+        _ => {
+            let byte = |i: usize| b.get(i).map_or(0, |&c| u64::from(c));
+            let w = byte(0) | byte(n / 2) << 8 | byte(n.wrapping_sub(1)) << 16;
+            (w, w, len)
+        }
     }
 }
 
@@ -72,7 +82,7 @@ impl Names {
     }
 
     /// The id of `s` ([`NONE`]: not interned).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn id(&self, s: &str) -> u32 {
         let found = if s.len() <= 16 { self.short.get(&key(s)) } else { self.long.get(s) };
         found.copied().unwrap_or(NONE)
@@ -380,6 +390,8 @@ pub(crate) struct View {
     pub by_kind: Vec<u32>,
     /// Where each kind's group starts in `by_kind` (one more than kinds).
     pub kind_start: Vec<u32>,
+    /// The kinds with two or more events in the case: the groups to sort.
+    shared_kinds: Vec<u32>,
     /// The as-of instant and day last worked out, for the `Compiled` and
     /// `When` they were worked out for.
     pub as_of: Option<(u64, When, DateTime<FixedOffset>, NaiveDate)>,
@@ -462,6 +474,7 @@ impl View {
         let kinds = p.kinds.len();
         self.kind_start.clear();
         self.kind_start.resize(kinds + 1, 0);
+        self.shared_kinds.clear();
         for e in &case.events {
             let kind = p.kinds.id(&e.kind);
             let from = self.attrs.len();
@@ -470,6 +483,9 @@ impl View {
             }
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
                 *n += 1;
+                if *n == 2 {
+                    self.shared_kinds.push(kind);
+                }
             }
             // An event of a kind no row names is in no group, so nothing looks at
             // its time: it is not placed (padding events cost a lookup only).
@@ -519,9 +535,11 @@ impl View {
         // Events of a kind in the order of their times; the sort is stable, so
         // equal times keep the file's order. (std sorts short groups by
         // insertion and long ones in O(n log n): a case may list thousands of
-        // events of one kind, newest first.)
+        // events of one kind, newest first.) Only groups of two or more need
+        // it: going through every kind of the table cost more than the sorts.
         let evs = &self.evs;
-        for k in 0..kinds {
+        for &k in &self.shared_kinds {
+            let k = k as usize;
             let (Some(&from), Some(&to)) = (self.kind_start.get(k), self.kind_start.get(k + 1)) else { continue };
             let Some(group) = self.by_kind.get_mut(from as usize..to as usize) else { continue };
             group.sort_by_key(|&i| evs.get(i as usize).map(|x| x.time));
@@ -609,11 +627,50 @@ mod tests {
             assert_eq!(n.name(n.id(s)), *s);
         }
         assert_eq!(n.len(), names.len());
-        // Names sharing their length and first and last eight bytes with one interned are not it.
+        // Names sharing their length and first and last eight bytes with one interned are not it,
+        // nor are short names with the same bytes in another order.
         for s in ["", "b", "awarf", "same_start_xxx_and_same_end", "same_start_middlX_and_same_end", "upstream_notifie"] {
             assert_eq!(n.id(s), NONE, "{s}");
         }
+        let mut short = Names::default();
+        let all: Vec<String> = [
+            "ab", "ba", "abc", "acb", "bac", "abcd", "abdc", "abcde", "abxde", "abcdef", "abcxef", "abcdefg", "abcxefg", "a\0",
+            "\0a",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (i, s) in all.iter().enumerate() {
+            assert_eq!(short.intern(s), u32::try_from(i).unwrap_or(NONE), "{s}");
+        }
+        for (i, s) in all.iter().enumerate() {
+            assert_eq!(short.id(s), u32::try_from(i).unwrap_or(NONE), "{s}");
+        }
+        for s in ["a", "", "aa", "abb", "aab", "abce", "abcdx", "abcdeg", "abcdefx", "\0", "a\0\0"] {
+            assert_eq!(short.id(s), NONE, "{s}");
+        }
         assert_eq!(Names::default().id("aware"), NONE);
+    }
+
+    #[test]
+    fn a_name_differing_in_any_one_byte_is_another_name() {
+        // Every length up to well past those keyed by words, every byte position.
+        let base = |n: usize| -> String { (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect() };
+        let mut names = Names::default();
+        for n in 0..=40 {
+            assert_eq!(names.intern(&base(n)), u32::try_from(n).unwrap_or(NONE));
+        }
+        for n in 0..=40 {
+            assert_eq!(names.id(&base(n)), u32::try_from(n).unwrap_or(NONE), "{n}");
+            for i in 0..n {
+                let mut other = base(n).into_bytes();
+                if let Some(c) = other.get_mut(i) {
+                    *c = b'_';
+                }
+                let other = String::from_utf8(other).unwrap_or_default();
+                assert_eq!(names.id(&other), NONE, "{other}");
+            }
+        }
     }
 
     #[test]

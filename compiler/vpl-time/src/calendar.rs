@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -50,14 +50,18 @@ pub struct Calendar {
 /// A stretch of UTC time over which a zone's offset from UTC does not change.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Steady {
-    /// Unix seconds of its first instant.
-    from: i64,
-    /// Unix seconds of its first instant after it.
-    until: i64,
     offset: FixedOffset,
-    /// `from` and `until` as UTC dates and times.
-    from_utc: NaiveDateTime,
-    until_utc: NaiveDateTime,
+    /// The UTC date of its first instant and of the first instant after it, both UTC
+    /// midnights: an instant is in the stretch if its UTC date is in `from_day..until_day`,
+    /// one comparison of dates.
+    from_day: NaiveDate,
+    until_day: NaiveDate,
+    /// Where a local day begins in UTC: on the UTC day before it (a zone east of UTC) or on
+    /// the same UTC day, at this UTC time of day. Beijing time: 16:00 of the day before.
+    /// With these, a day's first instant is a date and a time put together, not a sum of
+    /// offsets worked out by the general conversion on every call.
+    day_begins_day_before: bool,
+    day_begins_at: NaiveTime,
 }
 
 impl Steady {
@@ -79,18 +83,55 @@ impl Steady {
             }
             t += 6 * 3600;
         }
-        let utc = |t: i64| Some(DateTime::from_timestamp(t, 0)?.naive_utc());
-        let (from_utc, until_utc) = (utc(from)?, utc(until)?);
-        (offset_at(until + MARGIN)? == offset).then_some(Steady { from, until, offset, from_utc, until_utc })
+        let utc_day = |t: i64| Some(DateTime::from_timestamp(t, 0)?.date_naive());
+        let (from_day, until_day) = (utc_day(from)?, utc_day(until)?);
+        // Local 00:00 is UTC 00:00 minus the offset (which chrono keeps within ±24 hours).
+        let east = offset.local_minus_utc();
+        let day_begins_at = NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from((-east).rem_euclid(86_400)).ok()?, 0)?;
+        let steady = Steady { offset, from_day, until_day, day_begins_day_before: east > 0, day_begins_at };
+        (offset_at(until + MARGIN)? == offset).then_some(steady)
     }
 
-    fn covers(&self, unix: i64) -> bool {
-        (self.from..self.until).contains(&unix)
-    }
-
-    /// [`Steady::covers`] of a UTC date and time, without working out its Unix seconds.
+    /// Whether the stretch holds the instant of UTC date and time `utc`.
+    #[inline(always)]
     fn covers_utc(&self, utc: &NaiveDateTime) -> bool {
-        (self.from_utc..self.until_utc).contains(utc)
+        (self.from_day..self.until_day).contains(&utc.date())
+    }
+
+    /// The first instant of local day `d`, if it lies in the stretch.
+    #[inline(always)]
+    fn start_of(&self, d: NaiveDate) -> Option<DateTime<FixedOffset>> {
+        let day = if self.day_begins_day_before { d.pred_opt()? } else { d };
+        let utc = NaiveDateTime::new(day, self.day_begins_at);
+        self.covers_utc(&utc).then(|| DateTime::from_naive_utc_and_offset(utc, self.offset))
+    }
+
+    /// [`Calendar::place`] of `w`, if it lies in the stretch.
+    #[inline(always)]
+    fn place(&self, w: &crate::When) -> Option<(DateTime<FixedOffset>, NaiveDate)> {
+        match w {
+            crate::When::At(t) => {
+                let utc = t.naive_utc();
+                if !self.covers_utc(&utc) {
+                    return None;
+                }
+                Some((t.with_timezone(&self.offset), self.day_of_utc(&utc)?))
+            }
+            crate::When::Day(d) => Some((self.start_of(*d)?, *d)),
+        }
+    }
+
+    /// The local day of UTC date and time `utc` (in the stretch): its UTC date, or the day
+    /// before or after where the offset carries its time of day past a midnight.
+    #[inline(always)]
+    fn day_of_utc(&self, utc: &NaiveDateTime) -> Option<NaiveDate> {
+        let secs = i64::from(utc.time().num_seconds_from_midnight()) + i64::from(self.offset.local_minus_utc());
+        match secs.div_euclid(86_400) {
+            0 => Some(utc.date()),
+            1 => utc.date().succ_opt(),
+            -1 => utc.date().pred_opt(),
+            _ => None,
+        }
     }
 }
 
@@ -106,6 +147,7 @@ struct DayTable {
 }
 
 impl DayTable {
+    #[inline]
     fn get(&self, d: NaiveDate) -> Option<DayKind> {
         let i = usize::try_from(d.num_days_from_ce().checked_sub(self.first)?).ok()?;
         self.kinds.get(i).copied()
@@ -216,58 +258,62 @@ impl Calendar {
 
     /// The day `w` falls on in the calendar's zone: what [`When::day_in`] gives, without a
     /// search of the zone's transitions where the zone keeps one offset.
+    #[inline]
     pub fn day_of(&self, w: &crate::When) -> NaiveDate {
-        match (w, self.steady) {
-            (crate::When::At(t), Some(s)) if s.covers(t.timestamp()) => t.with_timezone(&s.offset).date_naive(),
-            _ => w.day_in(self.zone),
+        if let (crate::When::At(t), Some(s)) = (w, &self.steady) {
+            let utc = t.naive_utc();
+            if s.covers_utc(&utc) {
+                if let Some(day) = s.day_of_utc(&utc) {
+                    return day;
+                }
+            }
         }
+        w.day_in(self.zone)
     }
 
     /// The instant `w` stands for in the calendar's zone, with the zone's offset: what
     /// [`When::instant_in`] gives, by arithmetic where the zone keeps one offset.
     pub fn instant_of(&self, w: &crate::When) -> Result<DateTime<FixedOffset>, TimeError> {
         match (w, self.steady) {
-            (crate::When::At(t), Some(s)) if s.covers(t.timestamp()) => Ok(t.with_timezone(&s.offset)),
+            (crate::When::At(t), Some(s)) if s.covers_utc(&t.naive_utc()) => Ok(t.with_timezone(&s.offset)),
             (crate::When::Day(d), Some(_)) => self.start_of(*d),
             _ => w.instant_in(self.zone),
         }
     }
 
     /// Both [`Calendar::instant_of`] and [`Calendar::day_of`] of `w`, in one step: what an
-    /// evaluator needs of every event of a case.
+    /// evaluator needs of every event of a case. Inlined, with the arithmetic of a steady
+    /// offset, into the evaluator's loop over a case's events: no call per event.
+    #[inline]
     pub fn place(&self, w: &crate::When) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
-        if let Some(s) = self.steady {
-            match w {
-                crate::When::At(t) => {
-                    if s.covers_utc(&t.naive_utc()) {
-                        let local = t.with_timezone(&s.offset);
-                        return Ok((local, local.date_naive()));
-                    }
-                }
-                crate::When::Day(d) => {
-                    let utc = d.and_time(NaiveTime::MIN).checked_sub_offset(s.offset);
-                    if let Some(utc) = utc.filter(|u| s.covers_utc(u)) {
-                        return Ok((DateTime::from_naive_utc_and_offset(utc, s.offset), *d));
-                    }
-                }
-            }
+        match self.steady.as_ref().and_then(|s| s.place(w)) {
+            Some(placed) => Ok(placed),
+            None => self.place_by_zone(w),
         }
+    }
+
+    /// [`Calendar::place`] by the zone's rules.
+    fn place_by_zone(&self, w: &crate::When) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
         Ok((w.instant_in(self.zone)?, w.day_in(self.zone)))
     }
 
     /// The first instant of `d` in the calendar's zone (00:00, or the end of a gap that
     /// swallows midnight).
+    #[inline]
     pub fn start_of(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
-        if let Some(s) = self.steady {
-            let utc = d.and_time(NaiveTime::MIN).checked_sub_offset(s.offset);
-            if let Some(utc) = utc.filter(|u| s.covers_utc(u)) {
-                return Ok(DateTime::from_naive_utc_and_offset(utc, s.offset));
-            }
+        match self.steady.as_ref().and_then(|s| s.start_of(d)) {
+            Some(t) => Ok(t),
+            None => self.start_of_by_zone(d),
         }
+    }
+
+    /// [`Calendar::start_of`] by the zone's rules.
+    fn start_of_by_zone(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
         Ok(crate::when::resolve_local(self.zone, d.and_time(NaiveTime::MIN))?.fixed_offset())
     }
 
     /// The instant the day after `d` begins in the calendar's zone (24:00 of `d`).
+    #[inline]
     pub fn midnight_after(&self, d: NaiveDate) -> Result<DateTime<FixedOffset>, TimeError> {
         self.start_of(d.succ_opt().ok_or(TimeError::Overflow)?)
     }
@@ -275,7 +321,7 @@ impl Calendar {
     /// `t` expressed in the calendar's zone.
     pub fn in_zone(&self, t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
         match self.steady {
-            Some(s) if s.covers(t.timestamp()) => t.with_timezone(&s.offset),
+            Some(s) if s.covers_utc(&t.naive_utc()) => t.with_timezone(&s.offset),
             _ => t.with_timezone(&self.zone).fixed_offset(),
         }
     }
@@ -334,8 +380,12 @@ impl Calendar {
 
     /// Whether `d` is a rest day: a weekly rest day or a listed holiday, and not a make-up
     /// working day. Errors if `d` is outside the years covered.
+    #[inline]
     pub fn is_rest_day(&self, d: NaiveDate) -> Result<bool, TimeError> {
-        Ok(self.day_kind(d)?.is_rest())
+        match self.table.get(d) {
+            Some(kind) => Ok(kind.is_rest()),
+            None => Ok(self.day_kind(d)?.is_rest()),
+        }
     }
 
     /// Whether `d` is a working day (not a rest day). Errors if `d` is outside the years covered.
@@ -479,5 +529,51 @@ mod tests {
         // Shanghai kept summer time until 1991: no steady stretch over those years.
         let old = Calendar::new("old", shanghai, PeriodRule::CivilCodeCn, vec![], Some((1986, 1992)), [], []);
         assert_eq!(old.ok().map(|c| c.steady), Some(None));
+    }
+
+    #[test]
+    fn arithmetic_on_a_steady_offset_agrees_with_the_zone_rules() {
+        use chrono::TimeDelta;
+        // East and west of UTC, on it, by a fraction of an hour, and by more than half a day.
+        let zones = [
+            chrono_tz::Asia::Shanghai,
+            chrono_tz::UTC,
+            chrono_tz::America::Bogota,
+            chrono_tz::Asia::Kathmandu,
+            chrono_tz::Pacific::Kiritimati,
+            chrono_tz::Pacific::Pago_Pago,
+        ];
+        for zone in zones {
+            let cal = Calendar::new("t", zone, PeriodRule::CivilCodeCn, vec![], Some((2019, 2021)), [], [])
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            assert!(cal.steady.is_some(), "{zone}");
+            let mut day = NaiveDate::from_ymd_opt(2018, 12, 28).unwrap_or_default();
+            while day < NaiveDate::from_ymd_opt(2022, 1, 4).unwrap_or_default() {
+                let w = crate::When::Day(day);
+                let by_zone = crate::when::resolve_local(zone, day.and_time(NaiveTime::MIN)).map(|t| t.fixed_offset());
+                assert_eq!(cal.start_of(day), by_zone.clone(), "{zone} {day}");
+                assert_eq!(cal.place(&w), by_zone.clone().map(|t| (t, day)), "{zone} {day}");
+                assert_eq!(cal.day_of(&w), day);
+                // Instants around the UTC and the local midnights, and a leap second.
+                let utc = day.and_time(NaiveTime::MIN).and_utc();
+                let mut instants: Vec<DateTime<FixedOffset>> = [-1, 0, 1, 3600, 43_200, 86_399]
+                    .into_iter()
+                    .flat_map(|s| {
+                        [utc + TimeDelta::seconds(s), by_zone.as_ref().map_or(utc, |t| t.to_utc()) + TimeDelta::seconds(s)]
+                    })
+                    .map(|t| t.fixed_offset())
+                    .collect();
+                instants.extend(
+                    NaiveTime::from_hms_nano_opt(23, 59, 59, 1_500_000_000).map(|t| day.and_time(t).and_utc().fixed_offset()),
+                );
+                for t in instants {
+                    let w = crate::When::At(t);
+                    let expected = (t.with_timezone(&zone).fixed_offset(), t.with_timezone(&zone).date_naive());
+                    assert_eq!(cal.place(&w), Ok(expected), "{zone} {t}");
+                    assert_eq!(cal.day_of(&w), expected.1, "{zone} {t}");
+                }
+                day = day.succ_opt().unwrap_or_default();
+            }
+        }
     }
 }

@@ -56,16 +56,23 @@ pub(crate) fn deadline(cal: &Calendar, start: &When, period: Period) -> Result<D
     match period.unit {
         Unit::Hour => hours(cal, start, period),
         Unit::WorkingDay => working_days(cal, start, period),
-        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, period, true),
+        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, cal.day_of(start), period, true),
     }
 }
 
 /// [`deadline`] without the `steps` of day, week, month and year periods
 /// (the common case, computed on every check): the same result otherwise.
+/// Unlike [`deadline`], this checks the starting day against the
+/// calendar's years itself (as [`crate::deadline_under`] does before
+/// calling [`deadline`]), working that day out once.
 pub(crate) fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     match period.unit {
-        Unit::Day | Unit::Week | Unit::Month | Unit::Year => calendar_days(cal, start, period, false),
-        Unit::Hour | Unit::WorkingDay => deadline(cal, start, period),
+        Unit::Day | Unit::Week | Unit::Month | Unit::Year => {
+            let start_day = cal.day_of(start);
+            cal.check_covered(start_day)?;
+            calendar_days(cal, start, start_day, period, false)
+        }
+        Unit::Hour | Unit::WorkingDay => crate::deadline(cal, start, period),
     }
 }
 
@@ -99,8 +106,17 @@ fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeE
 }
 
 /// Arts. 201–203 for days, weeks, months and years.
-fn calendar_days(cal: &Calendar, start: &When, period: Period, explain: bool) -> Result<Deadline, TimeError> {
-    let start_day = cal.day_of(start);
+/// `start_day` is `start`'s day in the calendar's zone. Inlined into
+/// [`deadline_quiet`], so that the quiet path's result is built where it is
+/// returned and its steps are known to be left out.
+#[inline]
+fn calendar_days(
+    cal: &Calendar,
+    start: &When,
+    start_day: NaiveDate,
+    period: Period,
+    explain: bool,
+) -> Result<Deadline, TimeError> {
     let runs_from = cal.midnight_after(start_day)?;
     let mut steps = Vec::new();
     if explain {
@@ -214,6 +230,7 @@ trait PushIf {
 }
 
 impl PushIf for Vec<String> {
+    #[inline]
     fn push_if(&mut self, on: bool, step: impl FnOnce() -> String) {
         if on {
             self.push(step());

@@ -120,9 +120,6 @@ pub fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<De
     if period.amount == 0 || cal.rule != PeriodRule::CivilCodeCn {
         return deadline(cal, start, period);
     }
-    if cal.rule.consults_rest_days(period.unit) {
-        cal.check_covered(cal.day_of(start))?;
-    }
     civil_code::deadline_quiet(cal, start, period)
 }
 
