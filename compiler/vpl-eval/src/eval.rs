@@ -328,11 +328,10 @@ fn run_on<O: Out>(v: &mut View, c: &Compiled, case: &Case, as_of: &When, opts: O
             (i, d)
         }
     };
-    v.fill(&c.program, case, |w| match (c.calendar.place(w), w) {
+    v.fill(&c.program, case, |w| match w {
         // An exact instant compares as it is, whatever its offset (see `Compiled::instant`).
-        (Ok((_, day)), When::At(t)) => (*t, day),
-        (Ok(placed), When::Day(_)) => placed,
-        (Err(_), w) => (c.instant(w), c.calendar.day_of(w)),
+        When::At(t) => (*t, c.calendar.day_of(w)),
+        When::Day(_) => c.calendar.place(w).unwrap_or_else(|_| (c.instant(w), c.calendar.day_of(w))),
     });
     let v: &View = v;
     let base = Ctx { c, v, judged_day, case, bearer: 0, as_of: as_of_i, memo: true };
