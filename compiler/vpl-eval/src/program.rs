@@ -312,8 +312,16 @@ impl Program {
             Cond::In { left, set } => CCond::In(self.operand(left), set.iter().filter_map(|v| self.literal(v)).collect()),
             Cond::Happened { event } => CCond::Happened(self.pattern(event)),
             Cond::Not { cond } => CCond::Not(Box::new(self.cond(cond))),
-            Cond::All { conds } => CCond::All(conds.iter().map(|c| self.cond(c)).collect()),
-            Cond::Any { conds } => CCond::Any(conds.iter().map(|c| self.cond(c)).collect()),
+            // `a and (b and c)` is `a and b and c`, in the same order (so the same
+            // literal decides, and the same unknown is named): one level, not two.
+            Cond::All { conds } => CCond::All(flatten(conds.iter().map(|c| self.cond(c)), |c| match c {
+                CCond::All(inner) => Ok(inner),
+                other => Err(other),
+            })),
+            Cond::Any { conds } => CCond::Any(flatten(conds.iter().map(|c| self.cond(c)), |c| match c {
+                CCond::Any(inner) => Ok(inner),
+                other => Err(other),
+            })),
         }
     }
 
@@ -352,6 +360,19 @@ impl Program {
     pub(crate) fn role_words(&self) -> usize {
         self.roles.len().div_ceil(64).max(1)
     }
+}
+
+/// The conditions of a conjunction (or disjunction), with those that are
+/// themselves one (`split` gives their parts) replaced by their parts.
+fn flatten(conds: impl Iterator<Item = CCond>, split: impl Fn(CCond) -> Result<Vec<CCond>, CCond>) -> Vec<CCond> {
+    let mut out = Vec::new();
+    for c in conds {
+        match split(c) {
+            Ok(parts) => out.extend(parts),
+            Err(c) => out.push(c),
+        }
+    }
+    out
 }
 
 /// What evaluation needs of one event, worked out once a case.
@@ -671,6 +692,22 @@ mod tests {
                 assert_eq!(names.id(&other), NONE, "{other}");
             }
         }
+    }
+
+    #[test]
+    fn nested_conjunctions_and_disjunctions_are_one_level() {
+        let fact = |n: &str| Cond::Is { value: Operand::Fact { name: n.into() } };
+        let all = |conds| Cond::All { conds };
+        let any = |conds| Cond::Any { conds };
+        let mut p = Program::default();
+        // (a and (b and c)) and (d or (e or f)): the conjunction is flattened, the
+        // disjunction inside it too, and neither is merged into the other.
+        let c = p.cond(&all(vec![
+            all(vec![fact("a"), all(vec![fact("b"), fact("c")])]),
+            any(vec![fact("d"), any(vec![fact("e"), fact("f")])]),
+        ]));
+        let is = |i| CCond::Is(COp::Fact(i));
+        assert_eq!(c, CCond::All(vec![is(0), is(1), is(2), CCond::Any(vec![is(3), is(4), is(5)])]));
     }
 
     #[test]
