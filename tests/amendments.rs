@@ -112,7 +112,7 @@ fn every_witness_flips() {
         let (old, new) = pair_tables(&kind);
         let d = vpl_core::diff::diff(&old, &new);
         let (old, new) = (Compiled::new(old).unwrap(), Compiled::new(new).unwrap());
-        let pairs = vpl_core::diff::pairs(&old.table, &new.table);
+        let pairs = vpl_core::diff::pairs(old.table(), new.table());
         for pair in vpl_eval::witness::changed_pairs(&pairs, &d) {
             let w = match vpl_eval::witness::witness(&old, &new, &d, &pair) {
                 Ok(w) => w,
@@ -123,7 +123,7 @@ fn every_witness_flips() {
             };
             built += 1;
             let load = |c: &Compiled| {
-                vpl_eval::load_case(vpl_core::FileId(0), 0, &w.text, &Vocab::new([&c.table.vocabulary]), LoadOptions::default())
+                vpl_eval::load_case(vpl_core::FileId(0), 0, &w.text, &Vocab::new([&c.table().vocabulary]), LoadOptions::default())
                     .unwrap_or_else(|e| panic!("{kind}: the witness does not load: {e:?}\n{}", w.text))
             };
             let (case_old, case_new) = (load(&old), load(&new));
@@ -160,7 +160,7 @@ fn every_witness_of_the_2019_draft_to_the_2021_provisions_flips() {
     let (old, new) = (table("cn/vuln-draft-2019"), table("cn/provisions-2021"));
     let d = vpl_core::diff::diff(&old, &new);
     let (old, new) = (Compiled::new(old).unwrap(), Compiled::new(new).unwrap());
-    let pairs = vpl_core::diff::pairs(&old.table, &new.table);
+    let pairs = vpl_core::diff::pairs(old.table(), new.table());
     let (mut built, mut none) = (0, Vec::new());
     for pair in vpl_eval::witness::changed_pairs(&pairs, &d) {
         let w = match vpl_eval::witness::witness(&old, &new, &d, &pair) {
@@ -172,7 +172,7 @@ fn every_witness_of_the_2019_draft_to_the_2021_provisions_flips() {
         };
         built += 1;
         let load = |c: &Compiled| {
-            vpl_eval::load_case(vpl_core::FileId(0), 0, &w.text, &Vocab::new([&c.table.vocabulary]), LoadOptions::default())
+            vpl_eval::load_case(vpl_core::FileId(0), 0, &w.text, &Vocab::new([&c.table().vocabulary]), LoadOptions::default())
                 .unwrap()
         };
         let (case_old, case_new) = (load(&old), load(&new));

@@ -69,7 +69,7 @@ fn instruments() -> Result<Vec<Compiled>, String> {
 /// The compiled instruments and the vocabulary case files are read with.
 fn setup() -> Result<(Vec<Compiled>, Vocab), String> {
     let compiled = instruments()?;
-    let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
+    let vocab = Vocab::new(compiled.iter().map(|c| &c.table().vocabulary));
     Ok((compiled, vocab))
 }
 
@@ -347,7 +347,7 @@ fn run_valid(path: &Path, compiled: &[Compiled], vocab: &Vocab) -> Option<String
     let mut problems = Vec::new();
     let mut reports = Vec::new();
     for id in &wanted {
-        match compiled.iter().find(|c| c.table.instrument.id == *id) {
+        match compiled.iter().find(|c| c.table().instrument.id == *id) {
             Some(c) => reports.push(check_case(c, &case, &as_of)),
             None => problems.push(format!("no instrument `{id}`")),
         }

@@ -31,7 +31,7 @@ impl<'a> Generator<'a> {
         let mut rest = Vec::new();
         let mut d = day(2019, 1, 3);
         while d <= day(2026, 12, 10) {
-            if cal.calendar.is_rest_day(d).unwrap_or(false) {
+            if cal.calendar().is_rest_day(d).unwrap_or(false) {
                 rest.push(d);
             }
             d = d.succ_opt().unwrap_or(d);
@@ -89,7 +89,7 @@ impl<'a> Generator<'a> {
             _ => self.rng.random_range(0..86_400),
         };
         let aware = self.at(aware_day, secs);
-        let dl = vpl_time::deadline(&self.cal.calendar, &When::At(aware), Period::new(2, Unit::Day)).ok();
+        let dl = vpl_time::deadline(self.cal.calendar(), &When::At(aware), Period::new(2, Unit::Day)).ok();
         let due = dl.as_ref().map_or(aware + Duration::days(3), |d| d.due);
         evs.push((aware, json!({"type": "aware", "actor": "vendor"}), true));
         // --- the report
@@ -252,13 +252,13 @@ impl<'a> Generator<'a> {
 /// numbers since 1970-01-01 (the data the peers are given).
 pub fn rest_day_numbers(cal: &Compiled) -> (Vec<i64>, usize) {
     let epoch = day(1970, 1, 1);
-    let (from, to) = cal.calendar.covers().unwrap_or((2019, 2026));
+    let (from, to) = cal.calendar().covers().unwrap_or((2019, 2026));
     let mut out = Vec::new();
     let mut run = 0;
     let mut longest = 0;
     let mut d = day(from, 1, 1);
     while d <= day(to, 12, 31) {
-        if cal.calendar.is_rest_day(d).unwrap_or(false) {
+        if cal.calendar().is_rest_day(d).unwrap_or(false) {
             out.push((d - epoch).num_days());
             run += 1;
             longest = longest.max(run);

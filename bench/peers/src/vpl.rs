@@ -21,7 +21,7 @@ pub fn compile_full() -> Result<Compiled, String> {
 impl Vpl {
     pub fn new(duties: &[Duty]) -> Result<Vpl, String> {
         let full = compile_full()?;
-        let mut table = full.table;
+        let mut table = full.into_table();
         for d in duties {
             if !table.rows.iter().any(|r| r.duty == d.id) {
                 return Err(format!("duty {} is not in cn/provisions-2021", d.id));
@@ -29,7 +29,7 @@ impl Vpl {
         }
         table.rows.retain(|r| duties.iter().any(|d| d.id == r.duty));
         let compiled = Compiled::new(table)?;
-        let vocab = Vocab::new([&compiled.table.vocabulary]);
+        let vocab = Vocab::new([&compiled.table().vocabulary]);
         Ok(Vpl { compiled, vocab })
     }
 
@@ -58,7 +58,7 @@ impl Vpl {
         self.eval_lean(case, &mut out);
         out.iter()
             .map(|v| {
-                let duty = self.compiled.table.rows.get(v.row as usize).map_or("?", |r| r.duty.as_str());
+                let duty = self.compiled.table().rows.get(v.row as usize).map_or("?", |r| r.duty.as_str());
                 let actor = case.actors.get(v.actor as usize).map_or("?", |a| a.id.as_str());
                 (format!("{duty}@{actor}"), v.status.as_str().to_string())
             })

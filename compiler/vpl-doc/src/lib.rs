@@ -101,7 +101,7 @@ impl CaseDoc {
     /// compiled instrument, same order), recomputing each deadline with the
     /// instrument's calendar to find the rest days that extended it.
     pub fn new(case: &Case, compiled: &[&Compiled], reports: Vec<CaseReport>) -> CaseDoc {
-        let zone = compiled.first().map(|c| c.calendar.zone).unwrap_or(chrono_tz::Tz::UTC);
+        let zone = compiled.first().map(|c| c.calendar().zone).unwrap_or(chrono_tz::Tz::UTC);
         let events: Vec<CaseEvent> = case
             .events
             .iter()
@@ -120,7 +120,7 @@ impl CaseDoc {
         let mut counted = Vec::new();
         for (ri, r) in reports.iter().enumerate() {
             let c = compiled.get(ri).copied();
-            let cal_zone = c.map_or(zone, |c| c.calendar.zone);
+            let cal_zone = c.map_or(zone, |c| c.calendar().zone);
             let parse = |s: &Option<String>| {
                 s.as_deref()
                     .and_then(|s| vpl_eval::load::parse_when(s, Some(cal_zone)).ok())
@@ -135,16 +135,16 @@ impl CaseDoc {
                     nominal_last_day: None,
                     last_day: f.last_day.as_deref().and_then(|d| d.parse().ok()),
                     extended_over: Vec::new(),
-                    sentence: c.and_then(|c| c.table.rows.iter().find(|row| row.id == f.row)).map(words::sentence),
+                    sentence: c.and_then(|c| c.table().rows.iter().find(|row| row.id == f.row)).map(words::sentence),
                 };
                 if let (Some(c), Some(trigger)) = (c, f.trigger_at.as_deref()) {
-                    let row = c.table.rows.iter().find(|row| row.id == f.row);
+                    let row = c.table().rows.iter().find(|row| row.id == f.row);
                     let period = match row.map(|r| &r.deadline) {
                         Some(Deadline::Within { period }) => words::time_period(period),
                         _ => None,
                     };
                     if let (Some(p), Ok(w)) = (period, vpl_eval::load::parse_when(trigger, Some(cal_zone))) {
-                        if let Ok(d) = vpl_time::deadline(&c.calendar, &w, p) {
+                        if let Ok(d) = vpl_time::deadline(c.calendar(), &w, p) {
                             k.nominal_last_day = d.nominal_last_day;
                             k.extended_over = d.extended_over;
                         }
@@ -167,7 +167,7 @@ impl CaseDoc {
             let (from, to) = (from.date_naive(), to.date_naive());
             let mut d = from;
             while d <= to {
-                if compiled.iter().any(|c| c.calendar.is_rest_day(d).unwrap_or(false)) {
+                if compiled.iter().any(|c| c.calendar().is_rest_day(d).unwrap_or(false)) {
                     doc.rest_days.insert(d);
                 }
                 match d.succ_opt() {

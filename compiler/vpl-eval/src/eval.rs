@@ -19,12 +19,14 @@ use vpl_core::table::render::{cond_words, pattern_words};
 use vpl_time::{Timing, When};
 
 /// A decision table ready to evaluate: its calendar built and its rows
-/// compiled once (`program.rs`). Made by [`Compiled::new`]; the
-/// table and calendar are not to be changed afterwards.
+/// compiled once (`program.rs`). Made by [`Compiled::new`]; the table and
+/// the calendar are read through [`Compiled::table`] and
+/// [`Compiled::calendar`], never changed, so the compiled rows always
+/// stand for the table's.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    pub table: DecisionTable,
-    pub calendar: vpl_time::Calendar,
+    pub(crate) table: DecisionTable,
+    pub(crate) calendar: vpl_time::Calendar,
     pub draft: bool,
     pub effective: Option<NaiveDate>,
     /// Each row's duty in plain words, made once.
@@ -95,6 +97,21 @@ impl Compiled {
             program,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// The decision table this was compiled from.
+    pub fn table(&self) -> &DecisionTable {
+        &self.table
+    }
+
+    /// The decision table, given back (to change it and compile it anew).
+    pub fn into_table(self) -> DecisionTable {
+        self.table
+    }
+
+    /// The table's calendar, built.
+    pub fn calendar(&self) -> &vpl_time::Calendar {
+        &self.calendar
     }
 
     /// `as_of` as the last instant it covers: a date means the end of that day.

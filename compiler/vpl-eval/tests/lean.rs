@@ -46,10 +46,10 @@ fn secs(s: &str) -> Option<i64> {
 fn same(c: &Compiled, case: &Case, as_of: &When, buf: &mut Vec<Verdict>) -> usize {
     let full = check_case_with(c, case, as_of, Options::default());
     verdicts(c, case, as_of, buf);
-    let what = || format!("case `{}` under `{}` as of {as_of}", case.id, c.table.instrument.id);
+    let what = || format!("case `{}` under `{}` as of {as_of}", case.id, c.table().instrument.id);
     assert_eq!(full.findings.len(), buf.len(), "{}: number of verdicts", what());
     for (f, v) in full.findings.iter().zip(buf.iter()) {
-        assert_eq!(f.row, c.table.rows[v.row as usize].id, "{}", what());
+        assert_eq!(f.row, c.table().rows[v.row as usize].id, "{}", what());
         assert_eq!(f.actor, case.actors[v.actor as usize].id, "{}: row {}", what(), f.row);
         assert_eq!(f.status, v.status, "{}: row {} actor {}", what(), f.row, f.actor);
         assert_eq!(f.late_by_seconds, v.late_by_secs, "{}: row {} actor {}", what(), f.row, f.actor);
@@ -65,7 +65,7 @@ fn same(c: &Compiled, case: &Case, as_of: &When, buf: &mut Vec<Verdict>) -> usiz
 #[test]
 fn lean_verdicts_match_findings_on_every_case_file() {
     let tables = tables();
-    let vocab = Vocab::new(tables.iter().map(|c| &c.table.vocabulary));
+    let vocab = Vocab::new(tables.iter().map(|c| &c.table().vocabulary));
     let mut buf = Vec::new();
     let (mut cases, mut verdict_count) = (0, 0);
     for dir in ["examples/cases", "tests/cases/valid"] {
@@ -186,8 +186,8 @@ fn generated_case(rng: &mut Rng, i: usize, vocab: &vpl_core::table::model::Vocab
 #[test]
 fn lean_verdicts_match_findings_on_generated_cases() {
     let tables = tables();
-    let vocab = Vocab::new(tables.iter().map(|c| &c.table.vocabulary));
-    let voc = &tables[0].table.vocabulary;
+    let vocab = Vocab::new(tables.iter().map(|c| &c.table().vocabulary));
+    let voc = &tables[0].table().vocabulary;
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let mut buf = Vec::new();
     let (mut loaded, mut verdict_count) = (0, 0);

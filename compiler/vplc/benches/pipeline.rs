@@ -134,7 +134,7 @@ fn evaluation(eval: bool, explain_too: bool, lean: bool, jsonl_too: bool, full: 
     let b = vpl_core::bundled::policy("cn/provisions-2021").expect("bundled");
     let table = vpl_core::compile(b.name, b.text, &vpl_core::no_files).table.expect("compiles");
     let compiled = vpl_eval::Compiled::new(table).unwrap();
-    let vocab = vpl_eval::Vocab::new([&compiled.table.vocabulary]);
+    let vocab = vpl_eval::Vocab::new([&compiled.table().vocabulary]);
     let texts: Vec<String> = (0..64).map(case_json).collect();
     let cases: Vec<vpl_eval::Case> = texts
         .iter()

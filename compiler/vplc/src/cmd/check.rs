@@ -276,7 +276,7 @@ pub fn check(rep: &mut Reporter, args: &[String], o: &Options) -> u8 {
     let Some(tz) = parse_tz(rep, &o.tz) else { return BAD_INPUT };
     let Some(forced_as_of) = parse_as_of(rep, o.as_of.as_deref()) else { return BAD_INPUT };
     let now = now();
-    let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
+    let vocab = Vocab::new(compiled.iter().map(|c| &c.table().vocabulary));
     let color = use_color(rep_color(o), std::io::stdout().is_terminal());
     let width = if std::io::stdout().is_terminal() { Some(160) } else { None };
     let style = vpl_eval::render::Style { color, explain: o.explain, width };
@@ -525,10 +525,10 @@ impl VerdictsFormat {
             .iter()
             .map(|c| {
                 let mut head = b",\"instrument\":".to_vec();
-                push_json_str(&mut head, &c.table.instrument.id);
+                push_json_str(&mut head, &c.table().instrument.id);
                 head.extend_from_slice(if c.draft { b",\"draft\":true,\"as_of\":\"" } else { b",\"draft\":false,\"as_of\":\"" });
                 let rows = c
-                    .table
+                    .table()
                     .rows
                     .iter()
                     .map(|r| {
@@ -542,7 +542,7 @@ impl VerdictsFormat {
                         p
                     })
                     .collect();
-                VerdictPieces { head, rows, zone: c.calendar.zone }
+                VerdictPieces { head, rows, zone: c.calendar().zone }
             })
             .collect();
         VerdictsFormat { policies }

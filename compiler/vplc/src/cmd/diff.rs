@@ -130,8 +130,8 @@ fn compiled(rep: &mut Reporter, t: DecisionTable) -> Option<Compiled> {
 pub fn impact(rep: &mut Reporter, a: DecisionTable, b: DecisionTable, d: TableDiff, o: &Options) -> Option<(Impact, bool)> {
     let forced = parse_as_of(rep, o.as_of.as_deref())?;
     let (old, new) = (compiled(rep, a)?, compiled(rep, b)?);
-    let pairs = vpl_core::diff::pairs(&old.table, &new.table);
-    let vocab = Vocab::new([&old.table.vocabulary, &new.table.vocabulary]);
+    let pairs = vpl_core::diff::pairs(old.table(), new.table());
+    let vocab = Vocab::new([&old.table().vocabulary, &new.table().vocabulary]);
     let paths: Vec<PathBuf> = o.cases.iter().map(PathBuf::from).collect();
     let files = case_files(rep, &paths);
     let now = now();

@@ -37,7 +37,7 @@ pub fn doc(rep: &mut Reporter, policies: &[String], o: &Options) -> u8 {
         return BAD_INPUT;
     }
     let Some(compiled) = compile_all(rep, policies) else { return BAD_INPUT };
-    let mut site = vpl_doc::Site { tables: compiled.iter().map(|c| c.table.clone()).collect(), ..Default::default() };
+    let mut site = vpl_doc::Site { tables: compiled.iter().map(|c| c.table().clone()).collect(), ..Default::default() };
     for pair in o.diff.chunks(2) {
         let [old, new] = pair else { continue };
         let (Some(a), Some(b)) = (compile_policy(rep, old), compile_policy(rep, new)) else { return BAD_INPUT };
@@ -47,7 +47,7 @@ pub fn doc(rep: &mut Reporter, policies: &[String], o: &Options) -> u8 {
     if !o.cases.is_empty() {
         let Some(forced) = parse_as_of(rep, o.as_of.as_deref()) else { return BAD_INPUT };
         let now = now();
-        let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
+        let vocab = Vocab::new(compiled.iter().map(|c| &c.table().vocabulary));
         let refs: Vec<&vpl_eval::Compiled> = compiled.iter().collect();
         let mut all_ok = true;
         for file in case_files(rep, &o.cases) {

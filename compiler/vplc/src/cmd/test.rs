@@ -20,7 +20,7 @@ pub fn test(rep: &mut Reporter, paths: &[PathBuf], extra: &[String], format: Tes
     policies.extend(extra.iter().cloned());
     let Some(compiled) = compile_all(rep, &policies) else { return BAD_INPUT };
     let Some(forced) = parse_as_of(rep, as_of) else { return BAD_INPUT };
-    let vocab = Vocab::new(compiled.iter().map(|c| &c.table.vocabulary));
+    let vocab = Vocab::new(compiled.iter().map(|c| &c.table().vocabulary));
     let paths = if paths.is_empty() { vec![PathBuf::from("examples/cases")] } else { paths.to_vec() };
     let files = case_files(rep, &paths);
     let mut outcomes: Vec<Outcome> = Vec::new();
@@ -69,7 +69,7 @@ fn run_case(compiled: &[Compiled], case: &Case, as_of: &vpl_time::When, file: &s
     let mut instruments: Vec<&str> = case.expect.iter().map(|e| e.instrument.as_str()).collect();
     instruments.dedup();
     for inst in instruments {
-        let Some(c) = compiled.iter().find(|c| c.table.instrument.id == inst) else {
+        let Some(c) = compiled.iter().find(|c| c.table().instrument.id == inst) else {
             failures.push(format!("{inst}: no such instrument (bundled ones: {})", bundled_ids()));
             continue;
         };
