@@ -132,3 +132,75 @@ fn site_renders_in_headless_chromium() {
     // The other side of the language switch.
     screenshot(profile.path(), &page("provisions-2021.zh.html"), &shots.join("instrument-provisions-2021-zh.png"));
 }
+
+/// Every page of the site fits a phone's width (390 CSS pixels): wide tables
+/// scroll inside their own box, the page itself never scrolls sideways. A
+/// page of the test's own (outside the site, which carries no script) loads
+/// each page in a frame that wide and writes down how wide its content is.
+#[test]
+#[ignore = "needs chromium; .ci/run installs it"]
+fn pages_fit_a_phone_screen() {
+    let site = tempfile::tempdir().unwrap();
+    let probe = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = site.path().display().to_string();
+    let case = root().join("examples/cases").join(format!("{}.json", CASE.trim_start_matches("case-")));
+    let code = vplc::run_args([
+        "vplc",
+        "doc",
+        "cn/provisions-2021",
+        "cn/vuln-draft-2019",
+        "--out",
+        &out,
+        "--diff",
+        "cn/vuln-draft-2019",
+        "cn/provisions-2021",
+        "--cases",
+        &case.display().to_string(),
+    ]);
+    assert_eq!(code, 0);
+    let mut pages: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 8, "{pages:?}");
+    let frames: String = pages
+        .iter()
+        .map(|p| format!("<iframe data-page=\"{p}\" src=\"file://{}\" width=\"390\" height=\"600\"></iframe>\n", site.path().join(p).display()))
+        .collect();
+    let html = format!(
+        "<!doctype html><html><body>{frames}<pre id=\"out\"></pre><script>\n\
+         for (const f of document.querySelectorAll('iframe')) {{\n\
+           f.addEventListener('load', () => {{\n\
+             const d = f.contentDocument.documentElement;\n\
+             document.getElementById('out').textContent += f.dataset.page + ' ' + d.scrollWidth + ' ' + d.clientWidth + '\\n';\n\
+           }});\n\
+         }}\n\
+         </script></body></html>"
+    );
+    let wrapper = probe.path().join("probe.html");
+    std::fs::write(&wrapper, html).unwrap();
+    let dom = chromium(
+        profile.path(),
+        &[
+            "--allow-file-access-from-files".into(),
+            "--virtual-time-budget=10000".into(),
+            "--dump-dom".into(),
+            format!("file://{}", wrapper.display()),
+        ],
+    );
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    let report = dom.split("<pre id=\"out\">").nth(1).and_then(|r| r.split("</pre>").next()).unwrap_or("");
+    let mut seen = 0;
+    for line in report.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let [page, content, view] = w[..] else { panic!("unexpected line {line:?}") };
+        let (content, view): (u32, u32) = (content.parse().unwrap(), view.parse().unwrap());
+        assert!(view > 300 && content <= view, "{page} is {content} px wide in a {view} px frame: it scrolls sideways on a phone");
+        seen += 1;
+    }
+    assert_eq!(seen, pages.len(), "not every page was measured: {report:?}");
+}
+

@@ -182,36 +182,38 @@ fn index(site: &Site, ctx: &Ctx<'_>) -> Markup {
         h1 { (t(lang, Key::SiteTitle)) }
         section aria-labelledby="instruments" {
             h2 id="instruments" { (t(lang, Key::Instruments)) }
-            table class="index" {
-                thead {
-                    tr {
-                        th scope="col" { (t(lang, Key::Instrument)) }
-                        th scope="col" { (t(lang, Key::Status)) }
-                        th scope="col" { (t(lang, Key::Dates)) }
-                        th scope="col" { (t(lang, Key::IssuedBy)) }
-                        th scope="col" { (t(lang, Key::Duties)) }
-                    }
-                }
-                tbody {
-                    @for tb in &tables {
-                        @let i = &tb.instrument;
+            div class="scroll" {
+                table class="index" {
+                    thead {
                         tr {
-                            th scope="row" {
-                                @if let Some(h) = ctx.instrument_href(&i.id, None) {
-                                    a href=(h) { (words::title(lang, tb)) }
+                            th scope="col" { (t(lang, Key::Instrument)) }
+                            th scope="col" { (t(lang, Key::Status)) }
+                            th scope="col" { (t(lang, Key::Dates)) }
+                            th scope="col" { (t(lang, Key::IssuedBy)) }
+                            th scope="col" { (t(lang, Key::Duties)) }
+                        }
+                    }
+                    tbody {
+                        @for tb in &tables {
+                            @let i = &tb.instrument;
+                            tr {
+                                th scope="row" {
+                                    @if let Some(h) = ctx.instrument_href(&i.id, None) {
+                                        a href=(h) { (words::title(lang, tb)) }
+                                    }
+                                    br;
+                                    code { (i.id) }
+                                    @if let Some(n) = &i.number { br; span lang="zh-Hans" { (n) } }
                                 }
-                                br;
-                                code { (i.id) }
-                                @if let Some(n) = &i.number { br; span lang="zh-Hans" { (n) } }
-                            }
-                            td { (status_badge(lang, &i.status)) }
-                            td {
-                                ul class="plain" {
-                                    @for (k, v) in words::status_dates(lang, &i.status) { li { (k) " " time datetime=(v) { (v) } } }
+                                td { (status_badge(lang, &i.status)) }
+                                td {
+                                    ul class="plain" {
+                                        @for (k, v) in words::status_dates(lang, &i.status) { li { (k) " " time datetime=(v) { (v) } } }
+                                    }
                                 }
+                                td lang="zh-Hans" { (i.issued_by.join("、")) }
+                                td class="num" { (words::duties(tb).len()) }
                             }
-                            td lang="zh-Hans" { (i.issued_by.join("、")) }
-                            td class="num" { (words::duties(tb).len()) }
                         }
                     }
                 }
@@ -313,17 +315,19 @@ fn instrument(tb: &DecisionTable, base: &str, ctx: &Ctx<'_>) -> Markup {
         section id="penalties" aria-labelledby="penalties-h" {
             h2 id="penalties-h" { (t(lang, Key::Penalties)) }
             @if tb.penalties.is_empty() { p { (t(lang, Key::NoPenalty)) } } @else {
-                table {
-                    thead { tr { th scope="col" { "ID" } th scope="col" { (t(lang, Key::Cite)) } th scope="col" { (t(lang, Key::Penalty)) } } }
-                    tbody {
-                        @for p in &tb.penalties {
-                            tr {
-                                th scope="row" { code { (p.id) } }
-                                td { @match ctx.cite_href(&p.instrument, &p.cite.anchor) {
-                                    Some(h) => a href=(h) { (p.instrument) " " (p.cite.display) },
-                                    None => { (p.instrument) " " (p.cite.display) }
-                                } }
-                                td { (words::penalty_plain(p)) (notes(lang, &p.doc)) }
+                div class="scroll" {
+                    table {
+                        thead { tr { th scope="col" { "ID" } th scope="col" { (t(lang, Key::Cite)) } th scope="col" { (t(lang, Key::Penalty)) } } }
+                        tbody {
+                            @for p in &tb.penalties {
+                                tr {
+                                    th scope="row" { code { (p.id) } }
+                                    td { @match ctx.cite_href(&p.instrument, &p.cite.anchor) {
+                                        Some(h) => a href=(h) { (p.instrument) " " (p.cite.display) },
+                                        None => { (p.instrument) " " (p.cite.display) }
+                                    } }
+                                    td { (words::penalty_plain(p)) (notes(lang, &p.doc)) }
+                                }
                             }
                         }
                     }
@@ -558,9 +562,11 @@ fn case(c: &CaseDoc, base: &str, ctx: &Ctx<'_>) -> Markup {
         }
         section aria-labelledby="events-h" {
             h2 id="events-h" { (t(lang, Key::Events)) }
-            table class="events" {
-                thead { tr { th scope="col" { "#" } th scope="col" { (crate::labels::event_header(lang)) } th scope="col" { (t(lang, Key::Actor)) } th scope="col" { "Time" } } }
-                tbody { @for e in &c.events { tr { th scope="row" { (e.index) } td { code { (e.kind) } } td { (e.actor) } td { time { (e.at) } } } } }
+            div class="scroll" {
+                table class="events" {
+                    thead { tr { th scope="col" { "#" } th scope="col" { (crate::labels::event_header(lang)) } th scope="col" { (t(lang, Key::Actor)) } th scope="col" { "Time" } } }
+                    tbody { @for e in &c.events { tr { th scope="row" { (e.index) } td { code { (e.kind) } } td { (e.actor) } td { time { (e.at) } } } } }
+                }
             }
         }
         @for (ri, r) in c.reports.iter().enumerate() {
