@@ -168,7 +168,12 @@ fn pages_fit_a_phone_screen() {
     assert!(pages.len() >= 8, "{pages:?}");
     let frames: String = pages
         .iter()
-        .map(|p| format!("<iframe data-page=\"{p}\" src=\"file://{}\" width=\"390\" height=\"600\"></iframe>\n", site.path().join(p).display()))
+        .map(|p| {
+            format!(
+                "<iframe data-page=\"{p}\" src=\"file://{}\" width=\"390\" height=\"600\"></iframe>\n",
+                site.path().join(p).display()
+            )
+        })
         .collect();
     let html = format!(
         "<!doctype html><html><body>{frames}<pre id=\"out\"></pre><script>\n\
@@ -198,9 +203,11 @@ fn pages_fit_a_phone_screen() {
         let w: Vec<&str> = line.split_whitespace().collect();
         let [page, content, view] = w[..] else { panic!("unexpected line {line:?}") };
         let (content, view): (u32, u32) = (content.parse().unwrap(), view.parse().unwrap());
-        assert!(view > 300 && content <= view, "{page} is {content} px wide in a {view} px frame: it scrolls sideways on a phone");
+        assert!(
+            view > 300 && content <= view,
+            "{page} is {content} px wide in a {view} px frame: it scrolls sideways on a phone"
+        );
         seen += 1;
     }
     assert_eq!(seen, pages.len(), "not every page was measured: {report:?}");
 }
-
