@@ -291,6 +291,16 @@ gets two verdicts. Make the conditions exclusive, or merge the duties.";
     NoText = "W0004", "article has no text",
 "An article has neither Chinese nor English text, nor a `missing` note saying why.
 Lawyers read the text beside the duties: add it, or say `zh missing \"why\"`.";
+
+    FilterRunsOn = "W0005", "part of a `where` filter reads nothing of its event",
+"A `where` filter has no closing bracket: it runs to the end of the condition (or, on a
+duty's rule line, to the next clause), `and` and `or` included. Here one side of a
+top-level `and`/`or` of the filter reads no field of the filtered event (a fact, an
+attribute of the bearer, another `happened`), so it was probably meant outside the filter:
+`happened published where includes_remedy or users_must_act` tests
+`includes_remedy or users_must_act` on each publication. To end the filter, put the
+`happened` test in parentheses, or on the rule line move the test to `when`; if it does
+belong to the filter, put the filter in parentheses: `where (…)`.";
 }
 
 #[cfg(test)]

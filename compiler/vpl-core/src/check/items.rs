@@ -825,11 +825,17 @@ impl<'a> Checker<'a> {
         let bearer_name = bearer_ok.then_some(bearer.node.as_str());
         let modality_t = modality.node;
         let action_p = self.event_pattern(action, bearer_name, Actor::Bearer);
+        if action_p.is_some() {
+            self.lint_filter(action, false);
+        }
         let mut trigger = None;
         let mut deadline = Deadline::None;
         if let Some((timing, trig, span)) = deadline_clause {
             if let Some(t) = trig {
                 trigger = self.event_pattern(t, bearer_name, Actor::Bearer);
+                if trigger.is_some() {
+                    self.lint_filter(t, false);
+                }
             }
             if let Some(t) = timing {
                 if trig.is_none() && matches!(t.node, Timing::Within(_) | Timing::Vague(_)) {
@@ -948,6 +954,58 @@ impl<'a> Checker<'a> {
             None => None,
         };
         Some(EventPattern { event: r.event.node.clone(), by, filter })
+    }
+
+    /// W0005: a side of a `where` filter's top-level `and`/`or` that reads
+    /// no field of the filtered event (it was probably meant outside the
+    /// filter, which runs on to the end of the condition). A filter in
+    /// parentheses, or a part in parentheses, says the writer meant it.
+    /// `in_condition`: the filter is a `happened` test's (else a rule line's).
+    pub(super) fn lint_filter(&mut self, r: &ast::EventRef, in_condition: bool) {
+        use ast::{BinOp, Expr, ExprKind};
+        let Some(filter) = &r.filter else { return };
+        fn parts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+            match &e.node {
+                ExprKind::Binary(BinOp::And | BinOp::Or, l, r) => {
+                    parts(l, out);
+                    parts(r, out);
+                }
+                _ => out.push(e),
+            }
+        }
+        /// Whether `e` names a field of the event (not inside another `happened`).
+        fn reads(e: &Expr, fields: &[FieldInfo]) -> bool {
+            match &e.node {
+                ExprKind::Name(n) => fields.iter().any(|f| &f.name == n),
+                ExprKind::Attr(inner, _) | ExprKind::Not(inner) | ExprKind::Paren(inner) => reads(inner, fields),
+                ExprKind::Binary(_, l, r) => reads(l, fields) || reads(r, fields),
+                ExprKind::Set(items) => items.iter().any(|x| reads(x, fields)),
+                _ => false,
+            }
+        }
+        let mut all = Vec::new();
+        parts(filter, &mut all);
+        if all.len() < 2 {
+            return;
+        }
+        let fields = self.env.shared_event_fields(&r.event.node);
+        let event = &r.event.node;
+        for part in all.into_iter().filter(|p| !reads(p, &fields)) {
+            let help = if in_condition {
+                format!(
+                    "to test it outside the filter, put the `happened {event} …` test in parentheses; \
+                     if it belongs to the filter, put the filter in parentheses: `where (…)`"
+                )
+            } else {
+                "to make it a condition of the duty, move it to `when`; if it belongs to the filter, put the filter in parentheses: `where (…)`".into()
+            };
+            self.error(
+                Diagnostic::new(Code::FilterRunsOn, format!("this part of the `where` filter reads nothing of `{event}`"))
+                    .primary(part.span, format!("tested on each `{event}` event, as part of its filter"))
+                    .secondary(filter.span, "the whole filter: `and` and `or` do not end it")
+                    .help(help),
+            );
+        }
     }
 
     fn report_unused_decl(&mut self, name: &ast::Ident, noun: &str) {
