@@ -140,7 +140,7 @@ impl CaseDoc {
                 if let (Some(c), Some(trigger)) = (c, f.trigger_at.as_deref()) {
                     let row = c.table().rows.iter().find(|row| row.id == f.row);
                     let period = match row.map(|r| &r.deadline) {
-                        Some(Deadline::Within { period }) => words::time_period(period),
+                        Some(Deadline::Within { period }) => period.counted(),
                         _ => None,
                     };
                     if let (Some(p), Ok(w)) = (period, vpl_eval::load::parse_when(trigger, Some(cal_zone))) {

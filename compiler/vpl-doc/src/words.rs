@@ -4,23 +4,9 @@
 use crate::labels::{t, Key, Lang};
 use std::collections::BTreeMap;
 use vpl_core::table::model::{
-    Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Row, Status, Value,
+    Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Row, Status, Value,
 };
 use vpl_core::table::render::{cond_words, deadline_words, gerund, penalty_words, verb_phrase};
-
-/// A table period as the time engine's period.
-pub fn time_period(p: &Period) -> Option<vpl_time::Period> {
-    use vpl_core::check::env::BaseUnit;
-    let unit = match p.unit {
-        BaseUnit::Hour => vpl_time::Unit::Hour,
-        BaseUnit::Day => vpl_time::Unit::Day,
-        BaseUnit::WorkingDay => vpl_time::Unit::WorkingDay,
-        BaseUnit::Week => vpl_time::Unit::Week,
-        BaseUnit::Month => vpl_time::Unit::Month,
-        BaseUnit::Year => vpl_time::Unit::Year,
-    };
-    Some(vpl_time::Period::new(u32::try_from(p.amount).ok()?, unit))
-}
 
 /// A duty as a plain English sentence generated from its row: "Within 2
 /// days after becoming aware of the vulnerability, a product provider must

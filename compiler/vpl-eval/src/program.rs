@@ -19,8 +19,8 @@
 use crate::case::{Case, Val};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rustc_hash::FxHashMap;
-use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Period, Value};
-use vpl_time::{Period as TPeriod, Unit, When};
+use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Value};
+use vpl_time::{Period as TPeriod, When};
 
 /// The id of a name the table does not use.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -189,28 +189,14 @@ impl Due {
     fn of(d: &Deadline) -> Due {
         match d {
             Deadline::None => Due::None,
-            Deadline::Within { period: p } => Due::Within(period(p)),
+            Deadline::Within { period: p } => Due::Within(p.counted()),
             Deadline::OpenTextured { .. } => Due::OpenTextured,
             Deadline::Before { .. } => Due::Before,
-            Deadline::Prior { period: p, .. } => Due::Prior(period(p)),
+            Deadline::Prior { period: p, .. } => Due::Prior(p.counted()),
             Deadline::With { .. } => Due::With,
-            Deadline::ForAtLeast { period: p } => Due::ForAtLeast(period(p)),
+            Deadline::ForAtLeast { period: p } => Due::ForAtLeast(p.counted()),
         }
     }
-}
-
-/// A period of the table as the time engine counts it.
-pub(crate) fn period(p: &Period) -> Option<TPeriod> {
-    use vpl_core::check::env::BaseUnit;
-    let unit = match p.unit {
-        BaseUnit::Hour => Unit::Hour,
-        BaseUnit::Day => Unit::Day,
-        BaseUnit::WorkingDay => Unit::WorkingDay,
-        BaseUnit::Week => Unit::Week,
-        BaseUnit::Month => Unit::Month,
-        BaseUnit::Year => Unit::Year,
-    };
-    Some(TPeriod::new(u32::try_from(p.amount).ok()?, unit))
 }
 
 /// The compiled form of a table.

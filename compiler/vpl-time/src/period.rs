@@ -82,8 +82,10 @@ impl FromStr for PeriodRule {
     }
 }
 
+// The base duration units of VPL: `vpl_core`'s `BaseUnit` is this type, so a
+// decision table's periods are counted as they are written.
 /// The unit a period is expressed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Hours (小时).
@@ -103,6 +105,21 @@ pub enum Unit {
 impl Unit {
     /// Every unit, in a stable order.
     pub const ALL: [Unit; 6] = [Unit::Hour, Unit::Day, Unit::WorkingDay, Unit::Week, Unit::Month, Unit::Year];
+
+    /// The snake-case names, as in JSON and VPL, in the order of [`Unit::ALL`].
+    pub const NAMES: [&'static str; 6] = ["hour", "day", "working_day", "week", "month", "year"];
+
+    /// The unit of an exact snake-case name (`working_day`), as a VPL
+    /// `unit` declaration writes it; [`FromStr`] also takes plurals and
+    /// spellings with spaces or dashes.
+    pub fn parse(s: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+
+    /// "2 days", "1 working day".
+    pub fn describe(self, n: i64) -> String {
+        format!("{n} {}", self.words(u32::from(n != 1) + 1))
+    }
 
     /// The snake-case name, as in JSON and VPL.
     pub fn as_str(self) -> &'static str {

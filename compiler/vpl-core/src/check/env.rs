@@ -57,63 +57,9 @@ impl Type {
 
 pub const BUILTIN_TYPES: &[&str] = &["bool", "int", "text", "date", "duration", "money"];
 
-/// The base duration units the time engine knows.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum BaseUnit {
-    Hour,
-    Day,
-    WorkingDay,
-    Week,
-    Month,
-    Year,
-}
-
-impl BaseUnit {
-    pub const NAMES: &'static [&'static str] = &["hour", "day", "working_day", "week", "month", "year"];
-
-    pub fn parse(s: &str) -> Option<BaseUnit> {
-        Some(match s {
-            "hour" => BaseUnit::Hour,
-            "day" => BaseUnit::Day,
-            "working_day" => BaseUnit::WorkingDay,
-            "week" => BaseUnit::Week,
-            "month" => BaseUnit::Month,
-            "year" => BaseUnit::Year,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BaseUnit::Hour => "hour",
-            BaseUnit::Day => "day",
-            BaseUnit::WorkingDay => "working_day",
-            BaseUnit::Week => "week",
-            BaseUnit::Month => "month",
-            BaseUnit::Year => "year",
-        }
-    }
-
-    /// "2 days", "1 working day".
-    pub fn describe(self, n: i64) -> String {
-        let word = match self {
-            BaseUnit::Hour => "hour",
-            BaseUnit::Day => "day",
-            BaseUnit::WorkingDay => "working day",
-            BaseUnit::Week => "week",
-            BaseUnit::Month => "month",
-            BaseUnit::Year => "year",
-        };
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    }
-}
+/// The base duration units the time engine knows: the time engine's own
+/// unit, so that a table's periods need no translation to be counted.
+pub use vpl_time::Unit as BaseUnit;
 
 #[derive(Debug, Clone)]
 pub enum UnitMeaning {

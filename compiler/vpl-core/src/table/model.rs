@@ -141,6 +141,11 @@ impl Period {
     pub fn describe(&self) -> String {
         self.unit.describe(self.amount)
     }
+
+    /// The period as the time engine counts it (`None`: an amount it cannot count).
+    pub fn counted(&self) -> Option<vpl_time::Period> {
+        Some(vpl_time::Period::new(u32::try_from(self.amount).ok()?, self.unit))
+    }
 }
 
 /// A typed, resolved condition.
