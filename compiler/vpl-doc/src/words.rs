@@ -3,9 +3,7 @@
 
 use crate::labels::{t, Key, Lang};
 use std::collections::BTreeMap;
-use vpl_core::table::model::{
-    Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Row, Status, Value,
-};
+use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Row, Status, Value};
 use vpl_core::table::render::{cond_words, deadline_words, gerund, penalty_words, verb_phrase};
 
 /// A duty as a plain English sentence generated from its row: "Within 2
