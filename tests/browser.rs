@@ -144,19 +144,27 @@ fn pages_fit_a_phone_screen() {
     let probe = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
     let out = site.path().display().to_string();
-    let case = root().join("examples/cases").join(format!("{}.json", CASE.trim_start_matches("case-")));
+    // Every bundled instrument, both amendments, every example case: a page's width
+    // depends on what it shows.
+    let cases = root().join("examples/cases").display().to_string();
     let code = vplc::run_args([
         "vplc",
         "doc",
         "cn/provisions-2021",
         "cn/vuln-draft-2019",
+        "cn/threat-info-draft-2019",
+        "cn/csl-2016",
+        "cn/csl-2025",
         "--out",
         &out,
         "--diff",
         "cn/vuln-draft-2019",
         "cn/provisions-2021",
+        "--diff",
+        "cn/csl-2016",
+        "cn/csl-2025",
         "--cases",
-        &case.display().to_string(),
+        &cases,
     ]);
     assert_eq!(code, 0);
     let mut pages: Vec<String> = std::fs::read_dir(site.path())
@@ -165,7 +173,7 @@ fn pages_fit_a_phone_screen() {
         .filter(|n| n.ends_with(".html"))
         .collect();
     pages.sort();
-    assert!(pages.len() >= 8, "{pages:?}");
+    assert!(pages.len() >= 60, "{pages:?}");
     let frames: String = pages
         .iter()
         .map(|p| {
@@ -175,14 +183,20 @@ fn pages_fit_a_phone_screen() {
             )
         })
         .collect();
+    // Measured once the whole probe page has loaded, every frame with it. A page that hid
+    // its overflow (`overflow-x: hidden` on `html` or `body`) would clip text instead: that
+    // counts as not fitting too.
     let html = format!(
         "<!doctype html><html><body>{frames}<pre id=\"out\"></pre><script>\n\
-         for (const f of document.querySelectorAll('iframe')) {{\n\
-           f.addEventListener('load', () => {{\n\
-             const d = f.contentDocument.documentElement;\n\
-             document.getElementById('out').textContent += f.dataset.page + ' ' + d.scrollWidth + ' ' + d.clientWidth + '\\n';\n\
-           }});\n\
-         }}\n\
+         window.addEventListener('load', () => {{\n\
+           let lines = '';\n\
+           for (const f of document.querySelectorAll('iframe')) {{\n\
+             const w = f.contentWindow, d = f.contentDocument.documentElement;\n\
+             const clip = ['overflowX'].some(k => w.getComputedStyle(d)[k] !== 'visible' || w.getComputedStyle(f.contentDocument.body)[k] !== 'visible');\n\
+             lines += f.dataset.page + ' ' + d.scrollWidth + ' ' + d.clientWidth + ' ' + (clip ? 'hidden' : 'visible') + '\\n';\n\
+           }}\n\
+           document.getElementById('out').textContent = lines;\n\
+         }});\n\
          </script></body></html>"
     );
     let wrapper = probe.path().join("probe.html");
@@ -201,12 +215,13 @@ fn pages_fit_a_phone_screen() {
     let mut seen = 0;
     for line in report.lines() {
         let w: Vec<&str> = line.split_whitespace().collect();
-        let [page, content, view] = w[..] else { panic!("unexpected line {line:?}") };
+        let [page, content, view, overflow] = w[..] else { panic!("unexpected line {line:?}") };
         let (content, view): (u32, u32) = (content.parse().unwrap(), view.parse().unwrap());
         assert!(
             view > 300 && content <= view,
             "{page} is {content} px wide in a {view} px frame: it scrolls sideways on a phone"
         );
+        assert_eq!(overflow, "visible", "{page} hides what overflows its page: text would be cut off on a phone");
         seen += 1;
     }
     assert_eq!(seen, pages.len(), "not every page was measured: {report:?}");

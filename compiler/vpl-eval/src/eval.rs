@@ -27,8 +27,8 @@ use vpl_time::{Timing, When};
 pub struct Compiled {
     pub(crate) table: DecisionTable,
     pub(crate) calendar: vpl_time::Calendar,
-    pub draft: bool,
-    pub effective: Option<NaiveDate>,
+    pub(crate) draft: bool,
+    pub(crate) effective: Option<NaiveDate>,
     /// Each row's duty in plain words, made once.
     summaries: Vec<String>,
     /// The instrument's status in words, for every report.
@@ -107,6 +107,17 @@ impl Compiled {
     /// The decision table, given back (to change it and compile it anew).
     pub fn into_table(self) -> DecisionTable {
         self.table
+    }
+
+    /// Whether the instrument is a draft (checked as if in force).
+    pub fn draft(&self) -> bool {
+        self.draft
+    }
+
+    /// The day an instrument in force binds from (none for a draft, or if
+    /// the table gives no date).
+    pub fn effective(&self) -> Option<NaiveDate> {
+        self.effective
     }
 
     /// The table's calendar, built.

@@ -896,12 +896,22 @@ impl<'a> Checker<'a> {
         Some(match &t.node {
             Timing::Within(q) => Deadline::Within { period: self.period(q)? },
             Timing::Vague(v) => Deadline::OpenTextured { word: v.as_str().to_string() },
-            Timing::Before(e) => Deadline::Before { event: self.event_pattern(e, bearer, Actor::Any)? },
+            Timing::Before(e) => {
+                let event = self.event_pattern(e, bearer, Actor::Any)?;
+                self.lint_filter(e, false);
+                Deadline::Before { event }
+            }
             Timing::Prior(q, e) => {
                 let period = self.period(q);
-                Deadline::Prior { period: period?, event: self.event_pattern(e, bearer, Actor::Any)? }
+                let event = self.event_pattern(e, bearer, Actor::Any)?;
+                self.lint_filter(e, false);
+                Deadline::Prior { period: period?, event }
             }
-            Timing::With(e) => Deadline::With { event: self.event_pattern(e, bearer, Actor::Bearer)? },
+            Timing::With(e) => {
+                let event = self.event_pattern(e, bearer, Actor::Bearer)?;
+                self.lint_filter(e, false);
+                Deadline::With { event }
+            }
             Timing::ForAtLeast(q) => Deadline::ForAtLeast { period: self.period(q)? },
         })
     }
@@ -959,8 +969,9 @@ impl<'a> Checker<'a> {
     /// W0005: a side of a `where` filter's top-level `and`/`or` that reads
     /// no field of the filtered event (it was probably meant outside the
     /// filter, which runs on to the end of the condition). A filter in
-    /// parentheses, or a part in parentheses, says the writer meant it.
-    /// `in_condition`: the filter is a `happened` test's (else a rule line's).
+    /// parentheses, `where (…)`, says the writer meant it as written.
+    /// `in_condition`: the filter is a `happened` test's (else one on a
+    /// duty's rule line: its act, trigger or deadline event).
     pub(super) fn lint_filter(&mut self, r: &ast::EventRef, in_condition: bool) {
         use ast::{BinOp, Expr, ExprKind};
         let Some(filter) = &r.filter else { return };

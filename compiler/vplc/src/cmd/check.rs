@@ -526,7 +526,11 @@ impl VerdictsFormat {
             .map(|c| {
                 let mut head = b",\"instrument\":".to_vec();
                 push_json_str(&mut head, &c.table().instrument.id);
-                head.extend_from_slice(if c.draft { b",\"draft\":true,\"as_of\":\"" } else { b",\"draft\":false,\"as_of\":\"" });
+                head.extend_from_slice(if c.draft() {
+                    b",\"draft\":true,\"as_of\":\""
+                } else {
+                    b",\"draft\":false,\"as_of\":\""
+                });
                 let rows = c
                     .table()
                     .rows
