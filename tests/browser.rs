@@ -65,28 +65,29 @@ fn screenshot(profile: &Path, page: &Path, to: &Path) {
     assert!(png.starts_with(b"\x89PNG") && png.len() > 40_000, "{} is blank or not a real screenshot", to.display());
 }
 
+/// `vplc doc` of these instruments, amendments (old, new) and cases (a file or a directory) into `out`.
+fn write_site(out: &Path, instruments: &[&str], diffs: &[(&str, &str)], cases: &Path) {
+    let mut args: Vec<String> = ["vplc", "doc"].iter().chain(instruments).map(|s| s.to_string()).collect();
+    args.extend(["--out".into(), out.display().to_string()]);
+    for (old, new) in diffs {
+        args.extend(["--diff".into(), old.to_string(), new.to_string()]);
+    }
+    args.extend(["--cases".into(), cases.display().to_string()]);
+    assert_eq!(vplc::run_args(args), 0, "vplc doc failed");
+}
+
 #[test]
 #[ignore = "needs chromium; .ci/run installs it"]
 fn site_renders_in_headless_chromium() {
     let site = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = site.path().display().to_string();
-    let code = vplc::run_args([
-        "vplc",
-        "doc",
-        "cn/provisions-2021",
-        "cn/vuln-draft-2019",
-        "cn/threat-info-draft-2019",
-        "cn/csl-2016",
-        "--out",
-        &out,
-        "--diff",
-        "cn/vuln-draft-2019",
-        "cn/provisions-2021",
-        "--cases",
-        &root().join("examples/cases").join(format!("{}.json", CASE.trim_start_matches("case-"))).display().to_string(),
-    ]);
-    assert_eq!(code, 0);
+    let case = root().join("examples/cases").join(format!("{}.json", CASE.trim_start_matches("case-")));
+    write_site(
+        site.path(),
+        &["cn/provisions-2021", "cn/vuln-draft-2019", "cn/threat-info-draft-2019", "cn/csl-2016"],
+        &[("cn/vuln-draft-2019", "cn/provisions-2021")],
+        &case,
+    );
     let page = |name: &str| site.path().join(name);
 
     // The 2021 Provisions: art. 7 with its duties as sentences beside the text.
@@ -143,30 +144,14 @@ fn pages_fit_a_phone_screen() {
     let site = tempfile::tempdir().unwrap();
     let probe = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = site.path().display().to_string();
     // Every bundled instrument, both amendments, every example case: a page's width
     // depends on what it shows.
-    let cases = root().join("examples/cases").display().to_string();
-    let code = vplc::run_args([
-        "vplc",
-        "doc",
-        "cn/provisions-2021",
-        "cn/vuln-draft-2019",
-        "cn/threat-info-draft-2019",
-        "cn/csl-2016",
-        "cn/csl-2025",
-        "--out",
-        &out,
-        "--diff",
-        "cn/vuln-draft-2019",
-        "cn/provisions-2021",
-        "--diff",
-        "cn/csl-2016",
-        "cn/csl-2025",
-        "--cases",
-        &cases,
-    ]);
-    assert_eq!(code, 0);
+    write_site(
+        site.path(),
+        &["cn/provisions-2021", "cn/vuln-draft-2019", "cn/threat-info-draft-2019", "cn/csl-2016", "cn/csl-2025"],
+        &[("cn/vuln-draft-2019", "cn/provisions-2021"), ("cn/csl-2016", "cn/csl-2025")],
+        &root().join("examples/cases"),
+    );
     let mut pages: Vec<String> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
