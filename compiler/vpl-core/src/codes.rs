@@ -300,7 +300,10 @@ attribute of the bearer, another `happened`), so it was probably meant outside t
 `happened published where includes_remedy or users_must_act` tests
 `includes_remedy or users_must_act` on each publication. To end the filter, put the
 `happened` test in parentheses, or on the rule line move the test to `when`; if it does
-belong to the filter, put the filter in parentheses: `where (…)`.";
+belong to the filter, put the filter in parentheses: `where (…)`. A filter that reads
+no field of its event at all (`after aware where users_must_act`) tests the same thing on
+every event: it is reported once, with or without parentheses; such a test belongs in
+`when`, or beside the `happened` test (`happened aware and users_must_act`).";
 }
 
 #[cfg(test)]

@@ -969,7 +969,9 @@ impl<'a> Checker<'a> {
     /// W0005: a side of a `where` filter's top-level `and`/`or` that reads
     /// no field of the filtered event (it was probably meant outside the
     /// filter, which runs on to the end of the condition). A filter in
-    /// parentheses, `where (…)`, says the writer meant it as written.
+    /// parentheses, `where (…)`, says the writer meant it as written. A
+    /// filter that reads nothing of its event at all is reported once, in
+    /// parentheses or not.
     /// `in_condition`: the filter is a `happened` test's (else one on a
     /// duty's rule line: its act, trigger or deadline event).
     pub(super) fn lint_filter(&mut self, r: &ast::EventRef, in_condition: bool) {
@@ -994,13 +996,28 @@ impl<'a> Checker<'a> {
                 _ => false,
             }
         }
+        let fields = self.env.shared_event_fields(&r.event.node);
+        let event = &r.event.node;
+        // A filter that reads nothing of its event at all, in parentheses or not, is one
+        // mistake, not one a part: it tests the same thing on every event.
+        if !reads(filter, &fields) {
+            let help = if in_condition {
+                format!("a filter tests each event's own fields; to test this beside the event, write `happened {event} and …`")
+            } else {
+                "a filter tests each event's own fields; to make this a condition of the duty, move it to `when`".into()
+            };
+            self.error(
+                Diagnostic::new(Code::FilterRunsOn, format!("this `where` filter reads nothing of `{event}`"))
+                    .primary(filter.span, format!("the same for every `{event}` event"))
+                    .help(help),
+            );
+            return;
+        }
         let mut all = Vec::new();
         parts(filter, &mut all);
         if all.len() < 2 {
             return;
         }
-        let fields = self.env.shared_event_fields(&r.event.node);
-        let event = &r.event.node;
         for part in all.into_iter().filter(|p| !reads(p, &fields)) {
             let help = if in_condition {
                 format!(
