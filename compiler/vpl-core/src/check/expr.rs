@@ -41,11 +41,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Binary(BinOp::In, l, r) => self.membership(e, l, r, scope),
             ExprKind::Binary(op, l, r) => self.comparison(e, *op, l, r, scope),
-            ExprKind::Happened(r) => {
-                let event = self.event_pattern(r, scope.bearer, Actor::Any)?;
-                self.lint_filter(r, true);
-                Some(Cond::Happened { event })
-            }
+            ExprKind::Happened(r) => Some(Cond::Happened { event: self.event_pattern(r, scope.bearer, Actor::Any, true)? }),
             ExprKind::Bool(true) => Some(Cond::True),
             ExprKind::Bool(false) => Some(Cond::False),
             _ => {

@@ -824,18 +824,12 @@ impl<'a> Checker<'a> {
         };
         let bearer_name = bearer_ok.then_some(bearer.node.as_str());
         let modality_t = modality.node;
-        let action_p = self.event_pattern(action, bearer_name, Actor::Bearer);
-        if action_p.is_some() {
-            self.lint_filter(action, false);
-        }
+        let action_p = self.event_pattern(action, bearer_name, Actor::Bearer, false);
         let mut trigger = None;
         let mut deadline = Deadline::None;
         if let Some((timing, trig, span)) = deadline_clause {
             if let Some(t) = trig {
-                trigger = self.event_pattern(t, bearer_name, Actor::Bearer);
-                if trigger.is_some() {
-                    self.lint_filter(t, false);
-                }
+                trigger = self.event_pattern(t, bearer_name, Actor::Bearer, false);
             }
             if let Some(t) = timing {
                 if trig.is_none() && matches!(t.node, Timing::Within(_) | Timing::Vague(_)) {
@@ -896,29 +890,26 @@ impl<'a> Checker<'a> {
         Some(match &t.node {
             Timing::Within(q) => Deadline::Within { period: self.period(q)? },
             Timing::Vague(v) => Deadline::OpenTextured { word: v.as_str().to_string() },
-            Timing::Before(e) => {
-                let event = self.event_pattern(e, bearer, Actor::Any)?;
-                self.lint_filter(e, false);
-                Deadline::Before { event }
-            }
+            Timing::Before(e) => Deadline::Before { event: self.event_pattern(e, bearer, Actor::Any, false)? },
             Timing::Prior(q, e) => {
                 let period = self.period(q);
-                let event = self.event_pattern(e, bearer, Actor::Any)?;
-                self.lint_filter(e, false);
-                Deadline::Prior { period: period?, event }
+                Deadline::Prior { period: period?, event: self.event_pattern(e, bearer, Actor::Any, false)? }
             }
-            Timing::With(e) => {
-                let event = self.event_pattern(e, bearer, Actor::Bearer)?;
-                self.lint_filter(e, false);
-                Deadline::With { event }
-            }
+            Timing::With(e) => Deadline::With { event: self.event_pattern(e, bearer, Actor::Bearer, false)? },
             Timing::ForAtLeast(q) => Deadline::ForAtLeast { period: self.period(q)? },
         })
     }
 
     /// Resolves an event reference. `default` says who does the event when
-    /// no `by ROLE` is written.
-    pub(super) fn event_pattern(&mut self, r: &ast::EventRef, bearer: Option<&str>, default: Actor) -> Option<EventPattern> {
+    /// no `by ROLE` is written; `in_condition`: a `happened` test's (else an
+    /// event on a duty's rule line), for the words of W0005.
+    pub(super) fn event_pattern(
+        &mut self,
+        r: &ast::EventRef,
+        bearer: Option<&str>,
+        default: Actor,
+        in_condition: bool,
+    ) -> Option<EventPattern> {
         let kind = self.lookup(&r.event, "event", is_event)?;
         let DeclKind::Event { by: allowed, .. } = kind else {
             self.not_a(&r.event, "event", &kind, Code::NotAnEvent);
@@ -963,6 +954,7 @@ impl<'a> Checker<'a> {
             Some(f) => Some(Box::new(self.cond(f, &expr::Scope::filter(&r.event.node, bearer))?)),
             None => None,
         };
+        self.lint_filter(r, in_condition);
         Some(EventPattern { event: r.event.node.clone(), by, filter })
     }
 
@@ -974,7 +966,7 @@ impl<'a> Checker<'a> {
     /// parentheses or not.
     /// `in_condition`: the filter is a `happened` test's (else one on a
     /// duty's rule line: its act, trigger or deadline event).
-    pub(super) fn lint_filter(&mut self, r: &ast::EventRef, in_condition: bool) {
+    fn lint_filter(&mut self, r: &ast::EventRef, in_condition: bool) {
         use ast::{BinOp, Expr, ExprKind};
         let Some(filter) = &r.filter else { return };
         fn parts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
