@@ -20,6 +20,8 @@ pub struct Case {
     pub id: String,
     pub title: Option<String>,
     pub as_of: Option<When>,
+    /// Facts stated for the whole case; an actor's own [`Actor::facts`]
+    /// take precedence for the duties that actor bears.
     pub facts: BTreeMap<String, Val>,
     pub actors: Vec<Actor>,
     /// In the order of the file; evaluation looks for the earliest.
@@ -32,11 +34,21 @@ pub struct Actor {
     pub id: String,
     pub roles: Vec<String>,
     pub attrs: BTreeMap<String, Val>,
+    /// Facts that hold for this actor alone (`"facts"` on the actor in the
+    /// case file: whether *it* refused correction, whether *its* breach had
+    /// serious consequences). Where a duty this actor bears, its exceptions or
+    /// its penalties read a fact, a value given here wins over the case's.
+    pub facts: BTreeMap<String, Val>,
 }
 
 impl Actor {
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
+    }
+
+    /// A fact as it holds for this actor: its own value, else the case's.
+    pub fn fact<'a>(&'a self, case: &'a Case, name: &str) -> Option<&'a Val> {
+        self.facts.get(name).or_else(|| case.facts.get(name))
     }
 }
 

@@ -1342,7 +1342,7 @@ fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
 fn operand(ctx: &Ctx<'_>, o: &COp, ev: Option<usize>) -> Result<Option<CV>, Missing> {
     let v = ctx.v;
     match *o {
-        COp::Fact(s) => v.facts.get(s as usize).copied().flatten().map(Some).ok_or(Missing(s)),
+        COp::Fact(s) => v.fact(ctx.bearer, s).map(Some).ok_or(Missing(s)),
         COp::Bearer(s) => Ok(v.actor_attrs.get(ctx.bearer).and_then(|&r| v.attr(r, s))),
         COp::Field(s) => Ok(ev.and_then(|i| v.evs.get(i)).and_then(|x| v.attr(x.attrs, s))),
         COp::Lit(l) => Ok(l),
@@ -1354,7 +1354,10 @@ fn operand(ctx: &Ctx<'_>, o: &COp, ev: Option<usize>) -> Result<Option<CV>, Miss
 fn text_operand<'a>(ctx: &Ctx<'a>, o: &COp, ev: Option<usize>) -> Option<V<'a>> {
     let p = &ctx.c.program;
     match *o {
-        COp::Fact(s) => ctx.case.facts.get(p.facts.name(s)).map(V::of),
+        COp::Fact(s) => {
+            let name = p.facts.name(s);
+            ctx.case.actors.get(ctx.bearer).map_or_else(|| ctx.case.facts.get(name), |a| a.fact(ctx.case, name)).map(V::of)
+        }
         COp::Bearer(s) => ctx.case.actors.get(ctx.bearer).and_then(|a| a.attrs.get(p.attrs.name(s))).map(V::of),
         COp::Field(s) => ev.and_then(|i| ctx.case.events.get(i)).and_then(|e| e.attrs.get(p.attrs.name(s))).map(V::of),
         COp::Lit(l) => l.map(|l| match l {
@@ -1406,7 +1409,12 @@ mod tests {
             title: None,
             as_of: None,
             facts: map(facts),
-            actors: vec![CaseActor { id: "v".into(), roles: vec!["product_provider".into()], attrs: map(actor_attrs) }],
+            actors: vec![CaseActor {
+                id: "v".into(),
+                roles: vec!["product_provider".into()],
+                attrs: map(actor_attrs),
+                facts: BTreeMap::new(),
+            }],
             events: vec![
                 event("aware", "2024-10-08T09:00:00+08:00", BTreeMap::new(), 1),
                 event("reported", "2024-10-09T09:00:00+08:00", map(report_attrs), 2),
@@ -1523,6 +1531,7 @@ mod tests {
             id: id.into(),
             roles: vec!["product_provider".into()],
             attrs: [("overseas".to_owned(), Val::Bool(overseas))].into_iter().collect(),
+            facts: BTreeMap::new(),
         };
         let event =
             |kind: &str, actor, t: &str, index| Event { kind: kind.into(), actor, at: at(t), attrs: BTreeMap::new(), index };
@@ -1564,6 +1573,47 @@ mod tests {
     }
 
     #[test]
+    fn an_actors_own_facts_win_over_the_cases_for_duties_it_bears() {
+        // The row holds only where `users_must_act`; the case says it does not, one
+        // provider says that for it, it does. The other provider follows the case.
+        let c = one_row(vec![Cond::Is { value: fact("users_must_act") }], None);
+        let mut two = case(&[("users_must_act", Val::Bool(false))], &[], &[]);
+        let mut b = two.actors.first().cloned().unwrap_or_else(|| unreachable!());
+        b.id = "b".into();
+        two.actors.push(b);
+        if let Some(a) = two.actors.first_mut() {
+            a.facts.insert("users_must_act".into(), Val::Bool(true));
+        }
+        let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
+        let mut lean = Vec::new();
+        let bearers = |two: &Case, lean: &mut Vec<Verdict>| {
+            verdicts(&c, two, &as_of, lean);
+            let full = check_case_with(&c, two, &as_of, Options::default());
+            let names = full.findings.iter().map(|f| f.actor.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                lean.iter().map(|v| two.actors.get(v.actor as usize).map(|a| a.id.clone())).collect::<Vec<_>>(),
+                names.iter().cloned().map(Some).collect::<Vec<_>>()
+            );
+            names
+        };
+        // `b` never became aware; `v` (the first) did, and its own fact makes the row hold.
+        assert_eq!(bearers(&two, &mut lean), vec!["v".to_string()]);
+        // Without its own fact, it follows the case: the row does not hold.
+        if let Some(a) = two.actors.first_mut() {
+            a.facts.clear();
+        }
+        assert!(bearers(&two, &mut lean).is_empty());
+        // An actor's fact is its own: given to `b`, it does not reach `v`; the case gives
+        // nothing, so for `v` the fact is unknown.
+        two.facts.clear();
+        if let Some(b) = two.actors.get_mut(1) {
+            b.facts.insert("users_must_act".into(), Val::Bool(true));
+        }
+        let got = statuses(&c, &two);
+        assert_eq!(got.first().map(|s| s.0), Some(Status::Undetermined), "{got:?}");
+    }
+
+    #[test]
     fn bearers_are_found_in_cases_of_more_than_64_actors() {
         // Up to 64 actors, a role's holders are read off bits; past that, each actor is
         // asked. Both ways give the bearers in the case's order, row by row.
@@ -1585,6 +1635,7 @@ mod tests {
                         // Every other actor is a product provider; the others hold no role.
                         roles: if i % 2 == 0 || i == last { vec!["product_provider".into()] } else { Vec::new() },
                         attrs: BTreeMap::new(),
+                        facts: BTreeMap::new(),
                     })
                     .collect(),
                 events: (0..actors)

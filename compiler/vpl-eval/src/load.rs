@@ -145,7 +145,7 @@ pub fn load_case_spanned(
 }
 
 const CASE_FIELDS: &[&str] = &["id", "title", "description", "sources", "as_of", "facts", "actors", "events", "expect"];
-const ACTOR_FIELDS: &[&str] = &["id", "name", "roles", "attrs"];
+const ACTOR_FIELDS: &[&str] = &["id", "name", "roles", "attrs", "facts"];
 const EVENT_FIELDS: &[&str] = &["type", "actor", "at", "attrs", "note"];
 
 fn range(v: &Value) -> (usize, usize) {
@@ -448,6 +448,7 @@ impl<'a> Loader<'a> {
             }
             let owner = format!("an actor with roles {}", if roles.is_empty() { "(none)".into() } else { roles.join(", ") });
             let attrs = f.get("attrs").map(|v| self.attrs(v, &decl, &owner)).unwrap_or_default();
+            let facts = f.get("facts").map(|v| self.facts(v)).unwrap_or_default();
             let Some(id) = id else { continue };
             let here = self.at(a);
             if let Some(prev) = seen.insert(id.clone(), here) {
@@ -457,7 +458,7 @@ impl<'a> Loader<'a> {
                 self.err(d);
                 continue;
             }
-            out.push(Actor { id, roles, attrs });
+            out.push(Actor { id, roles, attrs, facts });
         }
         out
     }
@@ -814,6 +815,8 @@ mod fast {
         roles: Vec<Str<'a>>,
         #[serde(default, borrow)]
         attrs: Field<Pairs<'a>>,
+        #[serde(default, borrow)]
+        facts: Field<Pairs<'a>>,
     }
 
     #[derive(Deserialize)]
@@ -875,7 +878,8 @@ mod fast {
             None => None,
         };
         let hashed = &vocab.hashed;
-        let facts = attrs(vocab, raw.facts, |name| hashed.facts.get(name).map(String::as_str))?;
+        let attrs_of_facts = |pairs| attrs(vocab, pairs, |name| hashed.facts.get(name).map(String::as_str));
+        let facts = attrs_of_facts(raw.facts)?;
         let mut actors: Vec<Actor> = Vec::with_capacity(raw.actors.len());
         for a in raw.actors {
             let _ = a.name;
@@ -889,10 +893,11 @@ mod fast {
             let decl =
                 |name: &str| roles.iter().rev().find_map(|r| hashed.roles.get(r).and_then(|m| m.get(name)).map(String::as_str));
             let attrs = attrs(vocab, a.attrs, decl)?;
+            let facts = attrs_of_facts(a.facts)?;
             if actors.iter().any(|x| x.id == *a.id.0) {
                 return None;
             }
-            actors.push(Actor { id: a.id.0.into_owned(), roles, attrs });
+            actors.push(Actor { id: a.id.0.into_owned(), roles, attrs, facts });
         }
         let mut events = Vec::with_capacity(raw.events.len());
         for (i, e) in raw.events.into_iter().enumerate() {

@@ -390,8 +390,11 @@ pub(crate) struct View {
     /// Each actor's roles as bits, [`Program::role_words`] words an actor.
     pub roles: Vec<u64>,
     pub role_words: usize,
-    /// By fact slot.
+    /// By fact slot: the case's facts.
     pub facts: Vec<Option<CV>>,
+    /// Each actor's own facts, which win over the case's where it is the
+    /// bearer: `attrs[from..to]`, keyed by fact slot.
+    pub actor_facts: Vec<(u32, u32)>,
     /// Event indices grouped by kind; each group in time order, the file's
     /// order among equal times.
     pub by_kind: Vec<u32>,
@@ -449,6 +452,7 @@ impl View {
         self.evs.clear();
         self.attrs.clear();
         self.actor_attrs.clear();
+        self.actor_facts.clear();
         self.roles.clear();
         self.facts.clear();
         self.facts.resize(p.facts.len(), None);
@@ -477,6 +481,14 @@ impl View {
             let from = self.attrs.len();
             self.push_attrs(p, &a.attrs);
             self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
+            let from = self.attrs.len();
+            for (k, v) in &a.facts {
+                let s = p.facts.id(k);
+                if s != NONE {
+                    self.attrs.push((s, p.value(v)));
+                }
+            }
+            self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
         }
         let kinds = p.kinds.len();
         self.kind_start.clear();
@@ -593,6 +605,13 @@ impl View {
     /// The memo cell of row condition `id` for bearer `actor`.
     pub(crate) fn memo_cond(&self, id: u32, actor: usize) -> Option<&std::cell::Cell<u32>> {
         self.cond_memo.get(id as usize * self.actors + actor)
+    }
+
+    /// Fact `s` as it holds for actor `a`: its own value, else the case's.
+    /// None: neither gives it.
+    #[inline]
+    pub(crate) fn fact(&self, a: usize, s: u32) -> Option<CV> {
+        self.actor_facts.get(a).and_then(|&r| self.attr(r, s)).or_else(|| self.facts.get(s as usize).copied().flatten())
     }
 
     /// The value of slot `s` among `attrs[range]`.
