@@ -1338,7 +1338,7 @@ fn compare(cmp: CmpOp, l: V<'_>, r: V<'_>) -> bool {
 }
 
 /// Ok(None): the attribute is absent. Err: a fact the case does not give.
-#[inline]
+#[inline(always)]
 fn operand(ctx: &Ctx<'_>, o: &COp, ev: Option<usize>) -> Result<Option<CV>, Missing> {
     let v = ctx.v;
     match *o {

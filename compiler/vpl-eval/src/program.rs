@@ -393,7 +393,8 @@ pub(crate) struct View {
     /// By fact slot: the case's facts.
     pub facts: Vec<Option<CV>>,
     /// Each actor's own facts, which win over the case's where it is the
-    /// bearer: `attrs[from..to]`, keyed by fact slot.
+    /// bearer: `attrs[from..to]`, keyed by fact slot (empty when no actor
+    /// gives any).
     pub actor_facts: Vec<(u32, u32)>,
     /// Event indices grouped by kind; each group in time order, the file's
     /// order among equal times.
@@ -481,14 +482,20 @@ impl View {
             let from = self.attrs.len();
             self.push_attrs(p, &a.attrs);
             self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
-            let from = self.attrs.len();
-            for (k, v) in &a.facts {
-                let s = p.facts.id(k);
-                if s != NONE {
-                    self.attrs.push((s, p.value(v)));
+        }
+        // Actors' own facts, in runs after their attributes; none at all (the
+        // common case) leaves `actor_facts` empty, and every fact the case's.
+        if case.actors.iter().any(|a| !a.facts.is_empty()) {
+            for a in &case.actors {
+                let from = self.attrs.len();
+                for (k, v) in &a.facts {
+                    let s = p.facts.id(k);
+                    if s != NONE {
+                        self.attrs.push((s, p.value(v)));
+                    }
                 }
+                self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
             }
-            self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
         }
         let kinds = p.kinds.len();
         self.kind_start.clear();
@@ -609,8 +616,19 @@ impl View {
 
     /// Fact `s` as it holds for actor `a`: its own value, else the case's.
     /// None: neither gives it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn fact(&self, a: usize, s: u32) -> Option<CV> {
+        match self.actor_facts.is_empty() {
+            true => self.facts.get(s as usize).copied().flatten(),
+            false => self.own_fact(a, s),
+        }
+    }
+
+    /// [`View::fact`] where some actor gives facts of its own (out of line:
+    /// few cases do).
+    #[cold]
+    #[inline(never)]
+    fn own_fact(&self, a: usize, s: u32) -> Option<CV> {
         self.actor_facts.get(a).and_then(|&r| self.attr(r, s)).or_else(|| self.facts.get(s as usize).copied().flatten())
     }
 
