@@ -401,6 +401,9 @@ pub(crate) struct View {
     pub by_kind: Vec<u32>,
     /// Where each kind's group starts in `by_kind` (one more than kinds).
     pub kind_start: Vec<u32>,
+    /// Bit `k` set: the case has an event of kind `k`, for the first 64
+    /// kinds; every bit set past them (see [`View::may_have`]).
+    kinds_present: u64,
     /// The kinds with two or more events in the case: the groups to sort.
     shared_kinds: Vec<u32>,
     /// The as-of instant and day last worked out, for the `Compiled` and
@@ -501,6 +504,7 @@ impl View {
         self.kind_start.clear();
         self.kind_start.resize(kinds + 1, 0);
         self.shared_kinds.clear();
+        let mut present = 0u64;
         for e in &case.events {
             let kind = p.kinds.id(&e.kind);
             let from = self.attrs.len();
@@ -508,6 +512,7 @@ impl View {
                 self.push_attrs(p, &e.attrs);
             }
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
+                present |= 1u64.checked_shl(kind).unwrap_or(u64::MAX);
                 *n += 1;
                 if *n == 2 {
                     self.shared_kinds.push(kind);
@@ -526,6 +531,7 @@ impl View {
                 attrs: (to_u32(from), to_u32(self.attrs.len())),
             });
         }
+        self.kinds_present = present;
         // Counts to starts (each kind's end for now), then each event into its group.
         let mut sum = 0;
         for n in &mut self.kind_start {
@@ -581,6 +587,13 @@ impl View {
         }
     }
 
+    /// Whether the case may have an event of kind `kind`: surely not if its
+    /// bit is clear (a kind past the 64th sets every bit).
+    #[inline]
+    pub(crate) fn may_have(&self, kind: u32) -> bool {
+        self.kinds_present & 1u64.checked_shl(kind).unwrap_or(u64::MAX) != 0
+    }
+
     /// The events of kind `kind`, in time order.
     pub(crate) fn of_kind(&self, kind: u32) -> &[u32] {
         let k = kind as usize;
@@ -596,6 +609,13 @@ impl View {
             return Holders { bits: 0, asked: 0..self.actors, view: self, role: r };
         }
         Holders { bits: self.holders.get(r as usize).copied().unwrap_or(0), asked: 0..0, view: self, role: r }
+    }
+
+    /// Whether some actor may hold role `r`: surely not if no bit says so
+    /// (a case of more than 64 actors is asked actor by actor later).
+    #[inline]
+    pub(crate) fn has_holder(&self, r: u32) -> bool {
+        self.actors > 64 || self.holders.get(r as usize).is_some_and(|&b| b != 0)
     }
 
     /// Whether actor `a` holds role `r`.
