@@ -15,6 +15,18 @@ pub enum Val {
     Enum(String),
 }
 
+/// As a case file writes it (texts and enum values unquoted).
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Int(i) => write!(f, "{i}"),
+            Val::Text(t) | Val::Enum(t) => f.write_str(t),
+            Val::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub id: String,

@@ -606,6 +606,13 @@ fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Optio
         let actor_id = case.actors.get(actor).map_or("", |a| a.id.as_str());
         format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer))
     });
+    // Facts an actor gives for itself win over the case's (see `View::fact`): say so.
+    if let Some(a) = case.actors.get(actor).filter(|a| !a.facts.is_empty()) {
+        explanation.push_with(|| {
+            let own = a.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
+            format!("{}'s own facts, which win over the case's: {own}", a.id)
+        });
+    }
     if let Some(e) = trigger {
         explanation.push_with(|| format!("triggered by {}", event_words(c, case, e.e)));
     }
