@@ -161,7 +161,21 @@ fn generated_case(rng: &mut Rng, i: usize, vocab: &vpl_core::table::model::Vocab
                 }
             }
         }
-        actors.push(serde_json::json!({"id": format!("a{a}"), "roles": roles, "attrs": attrs}));
+        // Some actors give facts of their own, which win over the case's for them.
+        let mut own = serde_json::Map::new();
+        if rng.chance(30) {
+            for _ in 0..1 + rng.below(3) {
+                let f = rng.pick(&vocab.facts).unwrap();
+                if let Some(v) = value(rng, &f.r#type, vocab) {
+                    own.insert(f.name.clone(), v);
+                }
+            }
+        }
+        let mut actor = serde_json::json!({"id": format!("a{a}"), "roles": roles, "attrs": attrs});
+        if !own.is_empty() {
+            actor["facts"] = serde_json::Value::Object(own);
+        }
+        actors.push(actor);
         roles_of.push(roles);
     }
     let mut events = Vec::new();
