@@ -124,9 +124,12 @@ pub fn load_case_spanned(
     let parsed = match jsonc_parser::parse_to_ast(text, &collect, &parse_opts) {
         Ok(p) => p,
         Err(e) => {
+            // At least one character wide, but never past the end: an error at
+            // the very end (a file cut off) is marked there, with no width.
             let r = e.range();
+            let end = r.end.max(r.start + 1).min(text.len());
             let d = Diagnostic::new(Code::CaseSyntax, format!("invalid JSON: {}", e.kind()))
-                .primary(l.span(r.start, r.end.max(r.start + 1)), "here")
+                .primary(l.span(r.start.min(end), end), "here")
                 .help("case files are strict JSON: no comments, no trailing commas, keys in double quotes");
             return Err(vec![d]);
         }
