@@ -218,3 +218,64 @@ fn every_triggerable_code_has_a_fixture() {
     let unbacked: Vec<&str> = PENDING_ONLY.iter().map(|(c, _)| *c).filter(|c| !waiting.contains(c)).map(|c| c.as_str()).collect();
     assert!(unbacked.is_empty(), "{} is listed in PENDING_ONLY but no tests/ui/pending fixture expects it", unbacked.join(", "));
 }
+
+/// Damaged policies, made from every bundled instrument and the quickstart
+/// by deterministic mutations (a cut, a dropped or doubled stretch, a
+/// character replaced by punctuation of the language): compiling never
+/// panics, rendering the diagnostics never panics, and every label lies
+/// inside the file it names.
+#[test]
+fn damaged_policies_get_diagnostics_never_a_panic() {
+    let mut texts: Vec<(String, String)> =
+        vpl_core::bundled::POLICIES.iter().map(|b| (b.name.to_string(), b.text.to_string())).collect();
+    let qs = root().join("examples/quickstart.vpl");
+    texts.push(("examples/quickstart.vpl".into(), std::fs::read_to_string(qs).unwrap_or_default()));
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) % n.max(1) as u64) as usize
+    };
+    let (mut damaged, mut with_errors) = (0, 0);
+    for (name, text) in &texts {
+        let chars: Vec<char> = text.chars().collect();
+        for _ in 0..60 {
+            let (a, b) = (next(chars.len()), next(chars.len()));
+            let (lo, hi) = (a.min(b), a.max(b).min(a.min(b) + 60));
+            let mut c = chars.clone();
+            match next(4) {
+                0 => c.truncate(lo),
+                1 => {
+                    c.drain(lo..hi);
+                }
+                2 => {
+                    let copy: Vec<char> = c[lo..hi].to_vec();
+                    c.splice(hi..hi, copy);
+                }
+                _ => c[lo] = ['{', '}', '(', ')', '"', ',', ':', '/', 'x', '7', ' ', '\n'][next(12)],
+            }
+            let bad: String = c.into_iter().collect();
+            damaged += 1;
+            let comp = vpl_core::compile(name, &bad, &vpl_core::no_files);
+            with_errors += usize::from(comp.has_errors());
+            for d in &comp.diagnostics {
+                for l in &d.labels {
+                    let len = comp.sources.get(l.span.file).map_or(0, |f| f.text.len());
+                    assert!(
+                        l.span.start <= l.span.end && l.span.end as usize <= len,
+                        "{name}: `{}` has a label outside its file ({}..{} of {len}):\n{bad}",
+                        d.message,
+                        l.span.start,
+                        l.span.end
+                    );
+                }
+            }
+            vplc::report::render(vplc::cli::ErrorFormat::Human, false, &comp.sources, &comp.diagnostics);
+            vplc::report::render(vplc::cli::ErrorFormat::Plain, false, &comp.sources, &comp.diagnostics);
+            vplc::report::render(vplc::cli::ErrorFormat::Json, false, &comp.sources, &comp.diagnostics);
+        }
+    }
+    assert!(damaged >= 300, "only {damaged} damaged policies");
+    assert!(with_errors * 2 >= damaged, "only {with_errors} of {damaged} damaged policies have errors");
+}
