@@ -39,6 +39,81 @@ pub struct Case {
     /// In the order of the file; evaluation looks for the earliest.
     pub events: Vec<Event>,
     pub expect: Vec<Expectation>,
+    /// The case's names as numbers of the vocabulary that loaded it, which
+    /// the loader found while validating them; evaluation then reads no name
+    /// twice. Empty for a case built by hand, which is read by its names.
+    pub numbers: Numbers,
+}
+
+/// The names of a vocabulary as numbers: each list sorted, a name's number
+/// its place. Shared by every case the vocabulary loads.
+#[derive(Debug, Default)]
+pub(crate) struct Numbering {
+    /// Distinct per vocabulary (never 0), so that the numbers of two
+    /// vocabularies are never taken for each other.
+    pub id: u64,
+    pub kinds: Vec<String>,
+    pub roles: Vec<String>,
+    /// Attributes of roles and fields of events (one list, as in a table).
+    pub attrs: Vec<String>,
+    pub facts: Vec<String>,
+    /// The values of every enum, enum after enum.
+    pub enum_values: Vec<String>,
+}
+
+/// A value whose names are numbers ([`Numbering`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum NumVal {
+    Bool(bool),
+    Int(i64),
+    Date(chrono::NaiveDate),
+    /// The number of the enum value.
+    Enum(u32),
+    /// A text: read from the case by its name when needed.
+    Text,
+}
+
+/// A case's names as numbers (see [`Case::numbers`]).
+///
+/// Layout: `ids` holds each event's kind, then each actor's roles; `vals`
+/// holds `(name, value)` runs — the case's facts, then each actor's
+/// attributes and facts, then each event's fields, each run sorted by name;
+/// `ends` holds where each run ends: the facts' run; per actor its
+/// attributes', its facts' (in `vals`) and its roles' (in `ids`); per event
+/// its fields'.
+#[derive(Clone, Default)]
+pub struct Numbers {
+    pub(crate) names: Option<std::sync::Arc<Numbering>>,
+    pub(crate) ids: Vec<u32>,
+    pub(crate) vals: Vec<(u32, NumVal)>,
+    pub(crate) ends: Vec<u32>,
+}
+
+impl Numbers {
+    /// Whether the case carries numbers (it was loaded, not built by hand).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_none()
+    }
+}
+
+impl std::fmt::Debug for Numbers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Numbers")
+            .field("vocabulary", &self.names.as_ref().map(|n| n.id))
+            .field("ids", &self.ids)
+            .field("vals", &self.vals)
+            .field("ends", &self.ends)
+            .finish()
+    }
+}
+
+impl PartialEq for Numbers {
+    fn eq(&self, other: &Numbers) -> bool {
+        self.names.as_ref().map(|n| n.id) == other.names.as_ref().map(|n| n.id)
+            && self.ids == other.ids
+            && self.vals == other.vals
+            && self.ends == other.ends
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

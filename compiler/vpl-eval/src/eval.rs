@@ -1430,6 +1430,7 @@ mod tests {
                 event("reported", "2024-10-09T09:00:00+08:00", map(report_attrs), 2),
             ],
             expect: Vec::new(),
+            numbers: Default::default(),
         }
     }
 
@@ -1558,6 +1559,7 @@ mod tests {
                 event("reported", 1, "2024-10-09T09:00:00+08:00", 4),
             ],
             expect: Vec::new(),
+            numbers: Default::default(),
         };
         let as_of = When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default());
         let mut out = Vec::new();
@@ -1658,6 +1660,7 @@ mod tests {
                     })
                     .collect(),
                 expect: Vec::new(),
+                numbers: Default::default(),
             };
             let mut out = Vec::new();
             verdicts(&c, &case, &as_of, &mut out);

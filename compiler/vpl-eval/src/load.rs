@@ -6,10 +6,12 @@
 
 use crate::case::*;
 use crate::finding::Status;
+use crate::program::to_u32;
 use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use vpl_core::diag::{did_you_mean, Diagnostic};
 use vpl_core::table::model::Vocabulary;
 use vpl_core::{Code, FileId, Span};
@@ -26,17 +28,31 @@ pub struct Vocab {
     enums: HashMap<String, Vec<String>>,
     /// The same declarations hashed, for the fast path, which looks up every
     /// event's type and every attribute (the sorted maps above list names in
-    /// order for help texts).
+    /// order for help texts), each with its number.
     hashed: Hashed,
+    /// The names as numbers, which loaded cases carry (`Case::numbers`).
+    numbering: Arc<Numbering>,
 }
+
+/// A declared name's type and number.
+type Typed = (String, u32);
+
+/// Declarations by name (the fields of an event type, the attributes of a role).
+type Decls = FxHashMap<String, Typed>;
 
 #[derive(Debug, Default, Clone)]
 struct Hashed {
-    roles: FxHashMap<String, FxHashMap<String, String>>,
-    /// Each event type's fields, and the roles that can do it (empty: anyone).
-    events: FxHashMap<String, (FxHashMap<String, String>, Vec<String>)>,
-    facts: FxHashMap<String, String>,
+    /// Each role's number and attributes.
+    roles: FxHashMap<String, (u32, Decls)>,
+    /// Each event type's number, fields, and the roles that can do it (empty: anyone).
+    events: FxHashMap<String, (u32, Decls, Vec<String>)>,
+    facts: FxHashMap<String, Typed>,
+    /// Each enum's first value's number, and its values.
+    enums: FxHashMap<String, (u32, Vec<String>)>,
 }
+
+/// Distinct ids of vocabularies (0 is none).
+static NEXT_VOCAB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Vocab {
     /// The union of several policies' vocabularies (all share the stdlib).
@@ -55,17 +71,104 @@ impl Vocab {
             v.facts.extend(voc.facts.iter().map(|f| (f.name.clone(), f.r#type.clone())));
             v.enums.extend(voc.enums.iter().map(|e| (e.name.clone(), e.variants.clone())));
         }
-        let hash = |m: &BTreeMap<String, String>| m.iter().map(|(k, t)| (k.clone(), t.clone())).collect();
+        // Numbers: each list sorted, a name's number its place in it.
+        let attrs: std::collections::BTreeSet<&String> =
+            v.roles.values().chain(v.events.values()).flat_map(|m| m.keys()).collect();
+        let mut enums: Vec<(&String, &Vec<String>)> = v.enums.iter().collect();
+        enums.sort();
+        let numbering = Numbering {
+            id: NEXT_VOCAB.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            kinds: v.events.keys().cloned().collect(),
+            roles: v.roles.keys().cloned().collect(),
+            attrs: attrs.iter().map(|a| (*a).clone()).collect(),
+            facts: v.facts.keys().cloned().collect(),
+            enum_values: enums.iter().flat_map(|(_, values)| values.iter().cloned()).collect(),
+        };
+        let number = |list: &[String], name: &str| list.binary_search_by(|x| x.as_str().cmp(name)).map_or(u32::MAX, to_u32);
+        let hash = |m: &BTreeMap<String, String>, list: &[String]| {
+            m.iter().map(|(k, t)| (k.clone(), (t.clone(), number(list, k)))).collect()
+        };
+        let mut hashed_enums = FxHashMap::default();
+        let mut base = 0;
+        for (name, values) in &enums {
+            hashed_enums.insert((*name).clone(), (base, (*values).clone()));
+            base += to_u32(values.len());
+        }
         v.hashed = Hashed {
-            roles: v.roles.iter().map(|(r, attrs)| (r.clone(), hash(attrs))).collect(),
+            roles: v
+                .roles
+                .iter()
+                .map(|(r, attrs)| (r.clone(), (number(&numbering.roles, r), hash(attrs, &numbering.attrs))))
+                .collect(),
             events: v
                 .events
                 .iter()
-                .map(|(e, fields)| (e.clone(), (hash(fields), v.event_by.get(e).cloned().unwrap_or_default())))
+                .map(|(e, fields)| {
+                    let by = v.event_by.get(e).cloned().unwrap_or_default();
+                    (e.clone(), (number(&numbering.kinds, e), hash(fields, &numbering.attrs), by))
+                })
                 .collect(),
-            facts: hash(&v.facts),
+            facts: hash(&v.facts, &numbering.facts),
+            enums: hashed_enums,
         };
+        v.numbering = Arc::new(numbering);
         v
+    }
+
+    /// The numbers of a case this vocabulary validated (the spanned loader's
+    /// way; the fast loader finds them as it reads).
+    fn numbers(&self, case: &Case) -> Numbers {
+        let h = &self.hashed;
+        let mut n = Numbers { names: Some(self.numbering.clone()), ..Numbers::default() };
+        self.run(&mut n, &case.facts, |k| h.facts.get(k));
+        for a in &case.actors {
+            let decl = |k: &str| a.roles.iter().rev().find_map(|r| h.roles.get(r).and_then(|(_, m)| m.get(k)));
+            self.run(&mut n, &a.attrs, decl);
+            self.run(&mut n, &a.facts, |k| h.facts.get(k));
+            n.ids.extend(a.roles.iter().filter_map(|r| h.roles.get(r).map(|(no, _)| *no)));
+            n.ends.push(to_u32(n.ids.len()));
+        }
+        for e in &case.events {
+            let (kind, fields) = h.events.get(&e.kind).map_or((u32::MAX, None), |(no, f, _)| (*no, Some(f)));
+            n.ids.push(kind);
+            self.run(&mut n, &e.attrs, |k| fields.and_then(|f| f.get(k)));
+        }
+        n
+    }
+
+    /// One run of `(name number, value)` pairs onto `n`, sorted by number
+    /// (the maps are sorted by name, and so are the lists that number them:
+    /// this only makes sure of it).
+    fn run<'a>(&'a self, n: &mut Numbers, m: &BTreeMap<String, Val>, decl: impl Fn(&str) -> Option<&'a Typed>) {
+        let from = n.vals.len();
+        for (k, v) in m {
+            if let Some((ty, no)) = decl(k) {
+                n.vals.push((*no, self.num_val(ty, v)));
+            }
+        }
+        if let Some(r) = n.vals.get_mut(from..) {
+            r.sort_by_key(|&(k, _)| k);
+        }
+        n.ends.push(to_u32(n.vals.len()));
+    }
+
+    /// A value of type `ty` as numbers.
+    fn num_val(&self, ty: &str, v: &Val) -> NumVal {
+        match v {
+            Val::Bool(b) => NumVal::Bool(*b),
+            Val::Int(i) => NumVal::Int(*i),
+            Val::Date(d) => NumVal::Date(*d),
+            Val::Text(_) => NumVal::Text,
+            Val::Enum(e) => NumVal::Enum(self.enum_number(ty, e)),
+        }
+    }
+
+    /// The number of value `value` of enum `ty` (`u32::MAX`: none).
+    fn enum_number(&self, ty: &str, value: &str) -> u32 {
+        match self.hashed.enums.get(ty) {
+            Some((base, values)) => values.iter().position(|x| x == value).map_or(u32::MAX, |i| base + to_u32(i)),
+            None => u32::MAX,
+        }
     }
 }
 
@@ -142,7 +245,10 @@ pub fn load_case_spanned(
     };
     let case = l.case(&root);
     match case {
-        Some(c) if l.errors.is_empty() => Ok(c),
+        Some(mut c) if l.errors.is_empty() => {
+            c.numbers = vocab.numbers(&c);
+            Ok(c)
+        }
         _ => Err(l.errors),
     }
 }
@@ -273,7 +379,7 @@ impl<'a> Loader<'a> {
         let actors = self.required(&f, "actors", root, "the case").map(|v| self.actors(v)).unwrap_or_default();
         let events = self.required(&f, "events", root, "the case").map(|v| self.events(v, &actors)).unwrap_or_default();
         let expect = f.get("expect").map(|v| self.expect(v)).unwrap_or_default();
-        Some(Case { id: id?, title, as_of, facts, actors, events, expect })
+        Some(Case { id: id?, title, as_of, facts, actors, events, expect, numbers: Numbers::default() })
     }
 
     fn facts(&mut self, v: &Value) -> BTreeMap<String, Val> {
@@ -659,8 +765,8 @@ pub fn parse_when(s: &str, tz: Option<chrono_tz::Tz>) -> Result<When, String> {
 /// else (any error, or an `expect` block, whose spans it cannot give) makes
 /// it answer `None`, and the spanned loader reads the case again to report.
 mod fast {
-    use super::{parse_when, Vocab};
-    use crate::case::{Actor, Case, Event, Val};
+    use super::{parse_when, Typed, Vocab};
+    use crate::case::{Actor, Case, Event, NumVal, Numbers, Val};
     use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
     use serde::Deserialize;
     use std::borrow::Cow;
@@ -837,36 +943,51 @@ mod fast {
         note: Field<Str<'a>>,
     }
 
-    /// What the spanned loader's `typed` accepts, and nothing else.
-    fn typed(vocab: &Vocab, v: Raw<'_>, ty: &str) -> Option<Val> {
+    /// What the spanned loader's `typed` accepts, and nothing else; with the
+    /// value as numbers.
+    fn typed(vocab: &Vocab, v: Raw<'_>, ty: &str) -> Option<(Val, NumVal)> {
         match (ty, v) {
-            ("bool", Raw::Bool(b)) => Some(Val::Bool(b)),
-            ("int", Raw::Int(i)) => Some(Val::Int(i)),
-            ("text", Raw::Str(s)) => Some(Val::Text(s.into_owned())),
-            ("date", Raw::Str(s)) => super::plain_date(&s).or_else(|| s.parse::<chrono::NaiveDate>().ok()).map(Val::Date),
+            ("bool", Raw::Bool(b)) => Some((Val::Bool(b), NumVal::Bool(b))),
+            ("int", Raw::Int(i)) => Some((Val::Int(i), NumVal::Int(i))),
+            ("text", Raw::Str(s)) => Some((Val::Text(s.into_owned()), NumVal::Text)),
+            ("date", Raw::Str(s)) => {
+                super::plain_date(&s).or_else(|| s.parse::<chrono::NaiveDate>().ok()).map(|d| (Val::Date(d), NumVal::Date(d)))
+            }
             (enum_name, Raw::Str(s)) => {
-                let variants = vocab.enums.get(enum_name)?;
-                variants.iter().any(|x| *x == *s).then(|| Val::Enum(s.into_owned()))
+                let (base, variants) = vocab.hashed.enums.get(enum_name)?;
+                let at = variants.iter().position(|x| *x == *s)?;
+                Some((Val::Enum(s.into_owned()), NumVal::Enum(base + super::to_u32(at))))
             }
             _ => None,
         }
     }
 
-    /// Attributes against their declarations: each known, well typed, given once.
+    /// Attributes against their declarations: each known, well typed, given
+    /// once; their numbers pushed as a run onto `nums`.
     fn attrs<'v>(
         vocab: &'v Vocab,
         pairs: Field<Pairs<'_>>,
-        decl: impl Fn(&str) -> Option<&'v str>,
+        decl: impl Fn(&str) -> Option<&'v Typed>,
+        nums: &mut Numbers,
     ) -> Option<BTreeMap<String, Val>> {
         let mut out = BTreeMap::new();
-        let Some(Pairs(pairs)) = pairs.get() else { return Some(out) };
-        for (name, v) in pairs {
-            let ty = decl(&name.0)?;
-            let val = typed(vocab, v, ty)?;
-            if out.insert(name.0.into_owned(), val).is_some() {
-                return None;
+        let from = nums.vals.len();
+        if let Some(Pairs(pairs)) = pairs.get() {
+            for (name, v) in pairs {
+                let (ty, no) = decl(&name.0)?;
+                let (val, num) = typed(vocab, v, ty)?;
+                nums.vals.push((*no, num));
+                if out.insert(name.0.into_owned(), val).is_some() {
+                    return None;
+                }
             }
         }
+        // Sorted by number, as the spanned loader's maps give them (most runs
+        // hold one value or none).
+        if let Some(run) = nums.vals.get_mut(from..).filter(|r| r.len() > 1) {
+            run.sort_unstable_by_key(|&(k, _)| k);
+        }
+        nums.ends.push(super::to_u32(nums.vals.len()));
         Some(out)
     }
 
@@ -881,34 +1002,43 @@ mod fast {
             None => None,
         };
         let hashed = &vocab.hashed;
-        let attrs_of_facts = |pairs| attrs(vocab, pairs, |name| hashed.facts.get(name).map(String::as_str));
-        let facts = attrs_of_facts(raw.facts)?;
+        // The names' numbers, found with their declarations (see `Numbers` for the layout).
+        let mut nums = Numbers {
+            names: Some(vocab.numbering.clone()),
+            ids: Vec::with_capacity(raw.actors.len() + raw.events.len()),
+            vals: Vec::new(),
+            ends: Vec::with_capacity(1 + 3 * raw.actors.len() + raw.events.len()),
+        };
+        let facts = attrs(vocab, raw.facts, |name| hashed.facts.get(name), &mut nums)?;
         let mut actors: Vec<Actor> = Vec::with_capacity(raw.actors.len());
+        let mut role_ids = Vec::new();
         for a in raw.actors {
             let _ = a.name;
             let mut roles = Vec::with_capacity(a.roles.len());
+            role_ids.clear();
             for r in a.roles {
-                if !hashed.roles.contains_key(&*r.0) {
-                    return None;
-                }
+                let (no, _) = hashed.roles.get(&*r.0)?;
+                role_ids.push(*no);
                 roles.push(r.0.into_owned());
             }
-            let decl =
-                |name: &str| roles.iter().rev().find_map(|r| hashed.roles.get(r).and_then(|m| m.get(name)).map(String::as_str));
-            let attrs = attrs(vocab, a.attrs, decl)?;
-            let facts = attrs_of_facts(a.facts)?;
+            let decl = |name: &str| roles.iter().rev().find_map(|r| hashed.roles.get(r).and_then(|(_, m)| m.get(name)));
+            let own_attrs = attrs(vocab, a.attrs, decl, &mut nums)?;
+            let facts = attrs(vocab, a.facts, |name| hashed.facts.get(name), &mut nums)?;
+            nums.ids.extend_from_slice(&role_ids);
+            nums.ends.push(super::to_u32(nums.ids.len()));
             if actors.iter().any(|x| x.id == *a.id.0) {
                 return None;
             }
-            actors.push(Actor { id: a.id.0.into_owned(), roles, attrs, facts });
+            actors.push(Actor { id: a.id.0.into_owned(), roles, attrs: own_attrs, facts });
         }
         let mut events = Vec::with_capacity(raw.events.len());
         for (i, e) in raw.events.into_iter().enumerate() {
             let _ = e.note;
-            let (kind, (decl, allowed)) = hashed.events.get_key_value(&*e.kind.0)?;
+            let (kind, (no, decl, allowed)) = hashed.events.get_key_value(&*e.kind.0)?;
             let actor = actors.iter().position(|x| x.id == *e.actor.0)?;
             let at = parse_when(&e.at.0, opts.tz).ok()?;
-            let attrs = attrs(vocab, e.attrs, |name| decl.get(name).map(String::as_str))?;
+            nums.ids.push(*no);
+            let attrs = attrs(vocab, e.attrs, |name| decl.get(name), &mut nums)?;
             if !allowed.is_empty() && !actors.get(actor).is_some_and(|h| h.roles.iter().any(|r| allowed.contains(r))) {
                 return None;
             }
@@ -922,6 +1052,7 @@ mod fast {
             actors,
             events,
             expect: Vec::new(),
+            numbers: nums,
         })
     }
 }

@@ -16,7 +16,7 @@
 //! as [`NONE`]: it equals no literal. Only comparing two such strings, or
 //! ordering strings, looks at the text itself (by name, as the table gives it).
 
-use crate::case::{Case, Val};
+use crate::case::{Case, NumVal, Numbering, Val};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rustc_hash::FxHashMap;
 use vpl_core::table::model::{Actor, CmpOp, Cond, Deadline, DecisionTable, EventPattern, Modality, Operand, Value};
@@ -202,6 +202,9 @@ impl Due {
 /// The compiled form of a table.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Program {
+    /// Distinct per program made by [`Program::new`] (0: a default one), to
+    /// know a translation of numbers made for it ([`View::fill`]).
+    pub id: u64,
     pub kinds: Names,
     pub roles: Names,
     pub facts: Names,
@@ -221,7 +224,8 @@ pub(crate) struct Program {
 
 impl Program {
     pub(crate) fn new(t: &DecisionTable) -> Program {
-        let mut p = Program::default();
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut p = Program { id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Program::default() };
         p.rows = t
             .rows
             .iter()
@@ -401,6 +405,13 @@ pub(crate) struct View {
     pub by_kind: Vec<u32>,
     /// Where each kind's group starts in `by_kind` (one more than kinds).
     pub kind_start: Vec<u32>,
+    /// Each event's kind id and the range of its fields in `attrs`, as
+    /// [`View::fill`] reads them before placing the events.
+    ev_kinds: Vec<(u32, (u32, u32))>,
+    /// The vocabulary numbers of the last numbered case in this program's
+    /// ids, and the (program, vocabulary) ids they were made for.
+    tr: Translation,
+    tr_key: (u64, u64),
     /// Bit `k` set: the case has an event of kind `k`, for the first 64
     /// kinds; every bit set past them (see [`View::may_have`]).
     kinds_present: u64,
@@ -421,6 +432,30 @@ pub(crate) struct View {
     /// Per role: the actors holding it, as bits (actor `a` is bit `a`), when
     /// the case has at most 64 actors (else empty, and [`View::holds`] is asked).
     pub holders: Vec<u64>,
+}
+
+/// A vocabulary's numbers ([`Numbering`]) as a program's ids ([`NONE`]: a
+/// name the program does not use), one table per namespace.
+#[derive(Debug, Default)]
+struct Translation {
+    kinds: Vec<u32>,
+    roles: Vec<u32>,
+    attrs: Vec<u32>,
+    facts: Vec<u32>,
+    enums: Vec<u32>,
+}
+
+impl Translation {
+    fn new(p: &Program, n: &Numbering) -> Translation {
+        let ids = |names: &Names, list: &[String]| list.iter().map(|x| names.id(x)).collect();
+        Translation {
+            kinds: ids(&p.kinds, &n.kinds),
+            roles: ids(&p.roles, &n.roles),
+            attrs: ids(&p.attrs, &n.attrs),
+            facts: ids(&p.facts, &n.facts),
+            enums: ids(&p.syms, &n.enum_values),
+        }
+    }
 }
 
 /// The actors holding a role: from [`View::holders`]' bits, one step an
@@ -458,14 +493,9 @@ impl View {
         self.actor_attrs.clear();
         self.actor_facts.clear();
         self.roles.clear();
+        self.ev_kinds.clear();
         self.facts.clear();
         self.facts.resize(p.facts.len(), None);
-        for (k, v) in &case.facts {
-            let s = p.facts.id(k);
-            if let Some(slot) = self.facts.get_mut(s as usize) {
-                *slot = Some(p.value(v));
-            }
-        }
         self.role_words = p.role_words();
         self.actors = case.actors.len();
         let (pats, conds) = p.memo_sizes();
@@ -473,44 +503,19 @@ impl View {
         self.first_memo.resize(pats * self.actors, std::cell::Cell::new(MEMO_UNSET));
         self.cond_memo.clear();
         self.cond_memo.resize(conds * self.actors, std::cell::Cell::new(MEMO_UNSET));
-        for a in &case.actors {
-            let base = self.roles.len();
-            self.roles.resize(base + self.role_words, 0);
-            for r in &a.roles {
-                let id = p.roles.id(r) as usize;
-                if let Some(w) = self.roles.get_mut(base + id / 64) {
-                    *w |= 1u64 << (id % 64);
-                }
-            }
-            let from = self.attrs.len();
-            self.push_attrs(p, &a.attrs);
-            self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
-        }
-        // Actors' own facts, in runs after their attributes; none at all (the
-        // common case) leaves `actor_facts` empty, and every fact the case's.
-        if case.actors.iter().any(|a| !a.facts.is_empty()) {
-            for a in &case.actors {
-                let from = self.attrs.len();
-                for (k, v) in &a.facts {
-                    let s = p.facts.id(k);
-                    if s != NONE {
-                        self.attrs.push((s, p.value(v)));
-                    }
-                }
-                self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
-            }
+        self.roles.resize(self.actors * self.role_words, 0);
+        // The names: by the numbers the loader found, else one by one.
+        let n = &case.numbers;
+        match &n.names {
+            Some(names) if n.ends.len() == 1 + 3 * case.actors.len() + case.events.len() => self.read_numbers(p, case, names),
+            _ => self.read_names(p, case),
         }
         let kinds = p.kinds.len();
         self.kind_start.clear();
         self.kind_start.resize(kinds + 1, 0);
         self.shared_kinds.clear();
         let mut present = 0u64;
-        for e in &case.events {
-            let kind = p.kinds.id(&e.kind);
-            let from = self.attrs.len();
-            if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
-                self.push_attrs(p, &e.attrs);
-            }
+        for (e, &(kind, attrs)) in case.events.iter().zip(&self.ev_kinds) {
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
                 present |= 1u64.checked_shl(kind).unwrap_or(u64::MAX);
                 *n += 1;
@@ -522,14 +527,7 @@ impl View {
             // its time: it is not placed (padding events cost a lookup only).
             let (time, day) =
                 if kind == NONE { (DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(), NaiveDate::MIN) } else { place(&e.at) };
-            self.evs.push(Ev {
-                time,
-                day,
-                whole_day: e.at.is_whole_day(),
-                kind,
-                actor: e.actor,
-                attrs: (to_u32(from), to_u32(self.attrs.len())),
-            });
+            self.evs.push(Ev { time, day, whole_day: e.at.is_whole_day(), kind, actor: e.actor, attrs });
         }
         self.kinds_present = present;
         // Counts to starts (each kind's end for now), then each event into its group.
@@ -575,6 +573,137 @@ impl View {
             let (Some(&from), Some(&to)) = (self.kind_start.get(k), self.kind_start.get(k + 1)) else { continue };
             let Some(group) = self.by_kind.get_mut(from as usize..to as usize) else { continue };
             group.sort_by_key(|&i| evs.get(i as usize).map(|x| x.time));
+        }
+    }
+
+    /// The names of `case` looked up one by one (a case built by hand, or
+    /// loaded by another vocabulary than the numbers' layout expects).
+    fn read_names(&mut self, p: &Program, case: &Case) {
+        for (k, v) in &case.facts {
+            let s = p.facts.id(k);
+            if let Some(slot) = self.facts.get_mut(s as usize) {
+                *slot = Some(p.value(v));
+            }
+        }
+        for (ai, a) in case.actors.iter().enumerate() {
+            for r in &a.roles {
+                self.set_role(ai, p.roles.id(r));
+            }
+            let from = self.attrs.len();
+            self.push_attrs(p, &a.attrs);
+            self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
+        }
+        // Actors' own facts, in runs after their attributes; none at all (the
+        // common case) leaves `actor_facts` empty, and every fact the case's.
+        if case.actors.iter().any(|a| !a.facts.is_empty()) {
+            for a in &case.actors {
+                let from = self.attrs.len();
+                for (k, v) in &a.facts {
+                    let s = p.facts.id(k);
+                    if s != NONE {
+                        self.attrs.push((s, p.value(v)));
+                    }
+                }
+                self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
+            }
+        }
+        for e in &case.events {
+            let kind = p.kinds.id(&e.kind);
+            let from = self.attrs.len();
+            if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
+                self.push_attrs(p, &e.attrs);
+            }
+            self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
+        }
+    }
+
+    /// The names of `case` read off the numbers its loader found (see
+    /// [`crate::case::Numbers`] for their layout), each translated into the
+    /// program's by a table made once for the program and the vocabulary.
+    fn read_numbers<'c>(&mut self, p: &Program, case: &'c Case, names: &Numbering) {
+        if self.tr_key != (p.id, names.id) || p.id == 0 {
+            self.tr = Translation::new(p, names);
+            self.tr_key = (p.id, names.id);
+        }
+        let tr = std::mem::take(&mut self.tr);
+        let n = &case.numbers;
+        let run = |from: u32, to: u32| n.vals.get(from as usize..to as usize).unwrap_or(&[]);
+        let ends = &n.ends;
+        let end = |i: usize| ends.get(i).copied().unwrap_or(0);
+        // A text is read from the case by its name (no number says which text).
+        let value = |v: NumVal, name: &dyn Fn() -> Option<&'c Val>| match v {
+            NumVal::Bool(b) => CV::Bool(b),
+            NumVal::Int(i) => CV::Int(i),
+            NumVal::Date(d) => CV::Date(d),
+            NumVal::Enum(e) => CV::Enum(tr.enums.get(e as usize).copied().unwrap_or(NONE)),
+            NumVal::Text => name().map_or(CV::Text(NONE), |v| p.value(v)),
+        };
+        let named = |list: &[String], k: u32, of: &'c std::collections::BTreeMap<String, Val>| {
+            list.get(k as usize).and_then(|name| of.get(name))
+        };
+        for &(k, v) in run(0, end(0)) {
+            let s = tr.facts.get(k as usize).copied().unwrap_or(NONE);
+            if let Some(slot) = self.facts.get_mut(s as usize) {
+                *slot = Some(value(v, &|| named(&names.facts, k, &case.facts)));
+            }
+        }
+        let (mut at, mut ids) = (end(0), 0);
+        let mut own_facts = false;
+        for (ai, a) in case.actors.iter().enumerate() {
+            let (attrs_end, facts_end, roles_end) = (end(1 + 3 * ai), end(2 + 3 * ai), end(3 + 3 * ai));
+            for &r in n.ids.get(ids as usize..roles_end as usize).unwrap_or(&[]) {
+                self.set_role(ai, tr.roles.get(r as usize).copied().unwrap_or(NONE));
+            }
+            let from = self.attrs.len();
+            for &(k, v) in run(at, attrs_end) {
+                let s = tr.attrs.get(k as usize).copied().unwrap_or(NONE);
+                if s != NONE {
+                    self.attrs.push((s, value(v, &|| named(&names.attrs, k, &a.attrs))));
+                }
+            }
+            self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
+            own_facts |= facts_end > attrs_end;
+            (at, ids) = (facts_end, roles_end);
+        }
+        // Actors' own facts, as in `read_names`: runs only if some actor gives any.
+        if own_facts {
+            for (ai, a) in case.actors.iter().enumerate() {
+                let from = self.attrs.len();
+                for &(k, v) in run(end(1 + 3 * ai), end(2 + 3 * ai)) {
+                    let s = tr.facts.get(k as usize).copied().unwrap_or(NONE);
+                    if s != NONE {
+                        self.attrs.push((s, value(v, &|| named(&names.facts, k, &a.facts))));
+                    }
+                }
+                self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
+            }
+        }
+        // Each event's kind and where its fields end, side by side.
+        let kinds = n.ids.get(ids as usize..).unwrap_or(&[]);
+        let field_ends = ends.get(1 + 3 * case.actors.len()..).unwrap_or(&[]);
+        for ((e, &no), &to) in case.events.iter().zip(kinds).zip(field_ends) {
+            let kind = tr.kinds.get(no as usize).copied().unwrap_or(NONE);
+            let from = self.attrs.len();
+            if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
+                for &(k, v) in run(at, to) {
+                    let s = tr.attrs.get(k as usize).copied().unwrap_or(NONE);
+                    if s != NONE {
+                        self.attrs.push((s, value(v, &|| named(&names.attrs, k, &e.attrs))));
+                    }
+                }
+            }
+            self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
+            at = to;
+        }
+        self.tr = tr;
+    }
+
+    /// Sets role `r`'s bit for actor `a` (no bit for a role the table does not name).
+    #[inline]
+    fn set_role(&mut self, a: usize, r: u32) {
+        let r = r as usize;
+        if let Some(w) = self.roles.get_mut(a * self.role_words + r / 64) {
+            *w |= 1u64 << (r % 64);
         }
     }
 
@@ -779,6 +908,7 @@ mod tests {
                 event("reported", day(9), 5),
             ],
             expect: Vec::new(),
+            numbers: Default::default(),
         };
         let mut v = View::default();
         let place = |w: &When| match w {

@@ -45,7 +45,14 @@ fn secs(s: &str) -> Option<i64> {
 
 fn same(c: &Compiled, case: &Case, as_of: &When, buf: &mut Vec<Verdict>) -> usize {
     let full = check_case_with(c, case, as_of, Options::default());
+    // The names read off the loader's numbers, and read one by one: the same verdicts.
+    assert!(!case.numbers.is_empty(), "case `{}`: a loaded case carries its numbers", case.id);
+    let mut by_name = case.clone();
+    by_name.numbers = Default::default();
+    verdicts(c, &by_name, as_of, buf);
+    let named = buf.clone();
     verdicts(c, case, as_of, buf);
+    assert_eq!(&named, buf, "case `{}` under `{}`: by numbers and by names", case.id, c.table().instrument.id);
     let what = || format!("case `{}` under `{}` as of {as_of}", case.id, c.table().instrument.id);
     assert_eq!(full.findings.len(), buf.len(), "{}: number of verdicts", what());
     for (f, v) in full.findings.iter().zip(buf.iter()) {
