@@ -964,6 +964,13 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
 /// held at the moment of the act, breaks it.
 fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut impl Out, why: &mut Why) {
     let c = ctx.c;
+    // No event of the act's kind at all (most prohibitions, in most cases):
+    // nothing breaks it. (What the search below finds, without the search.)
+    if cr.due != Due::Before && !ctx.may_have(cr.action.kind) {
+        f.set_status(Status::Met);
+        why.push_with(|| "no event breaks the prohibition".into());
+        return;
+    }
     let window_end = match cr.due {
         Due::Before => {
             let end = cr.limit.as_ref().and_then(|l| first_event(ctx, l, None));
