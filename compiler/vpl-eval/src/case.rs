@@ -42,6 +42,12 @@ pub struct Case {
     /// The case's names as numbers of the vocabulary that loaded it, which
     /// the loader found while validating them; evaluation then reads no name
     /// twice. Empty for a case built by hand, which is read by its names.
+    ///
+    /// They describe the case as loaded: whoever changes a loaded case's
+    /// event kinds, roles, attributes or facts must empty them
+    /// (`case.numbers = Numbers::default()`), or the check reads the old
+    /// names. (Adding or removing actors or events is noticed: numbers of
+    /// another shape are not read.)
     pub numbers: Numbers,
 }
 
@@ -59,6 +65,25 @@ pub(crate) struct Numbering {
     pub facts: Vec<String>,
     /// The values of every enum, enum after enum.
     pub enum_values: Vec<String>,
+}
+
+/// The numberings of the vocabularies alive, by id.
+static NUMBERINGS: std::sync::Mutex<Vec<std::sync::Weak<Numbering>>> = std::sync::Mutex::new(Vec::new());
+
+impl Numbering {
+    /// Makes `n` findable by its id for as long as it lives.
+    pub(crate) fn register(n: &std::sync::Arc<Numbering>) {
+        if let Ok(mut all) = NUMBERINGS.lock() {
+            all.retain(|w| w.strong_count() > 0);
+            all.push(std::sync::Arc::downgrade(n));
+        }
+    }
+
+    /// The numbering with this id, if its vocabulary still lives.
+    pub(crate) fn find(id: u64) -> Option<std::sync::Arc<Numbering>> {
+        let all = NUMBERINGS.lock().ok()?;
+        all.iter().filter_map(std::sync::Weak::upgrade).find(|n| n.id == id)
+    }
 }
 
 /// A value whose names are numbers ([`Numbering`]).
@@ -83,7 +108,11 @@ pub(crate) enum NumVal {
 /// its fields'.
 #[derive(Clone, Default)]
 pub struct Numbers {
-    pub(crate) names: Option<std::sync::Arc<Numbering>>,
+    /// The id of the vocabulary whose numbers these are (0: none). The
+    /// vocabulary's names are found by it ([`Numbering::find`]) once per
+    /// program and thread, so a case holds no pointer to them (a shared
+    /// reference count would be touched by every case on every thread).
+    pub(crate) vocab: u64,
     pub(crate) ids: Vec<u32>,
     pub(crate) vals: Vec<(u32, NumVal)>,
     pub(crate) ends: Vec<u32>,
@@ -92,14 +121,14 @@ pub struct Numbers {
 impl Numbers {
     /// Whether the case carries numbers (it was loaded, not built by hand).
     pub fn is_empty(&self) -> bool {
-        self.names.is_none()
+        self.vocab == 0
     }
 }
 
 impl std::fmt::Debug for Numbers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Numbers")
-            .field("vocabulary", &self.names.as_ref().map(|n| n.id))
+            .field("vocabulary", &self.vocab)
             .field("ids", &self.ids)
             .field("vals", &self.vals)
             .field("ends", &self.ends)
@@ -109,8 +138,7 @@ impl std::fmt::Debug for Numbers {
 
 impl PartialEq for Numbers {
     fn eq(&self, other: &Numbers) -> bool {
-        self.names.as_ref().map(|n| n.id) == other.names.as_ref().map(|n| n.id)
-            && self.ids == other.ids
+        self.vocab == other.vocab && self.ids == other.ids
             && self.vals == other.vals
             && self.ends == other.ends
     }

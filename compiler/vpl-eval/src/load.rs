@@ -112,6 +112,7 @@ impl Vocab {
             enums: hashed_enums,
         };
         v.numbering = Arc::new(numbering);
+        Numbering::register(&v.numbering);
         v
     }
 
@@ -119,7 +120,7 @@ impl Vocab {
     /// way; the fast loader finds them as it reads).
     fn numbers(&self, case: &Case) -> Numbers {
         let h = &self.hashed;
-        let mut n = Numbers { names: Some(self.numbering.clone()), ..Numbers::default() };
+        let mut n = Numbers { vocab: self.numbering.id, ..Numbers::default() };
         self.run(&mut n, &case.facts, |k| h.facts.get(k));
         for a in &case.actors {
             let decl = |k: &str| a.roles.iter().rev().find_map(|r| h.roles.get(r).and_then(|(_, m)| m.get(k)));
@@ -1004,7 +1005,7 @@ mod fast {
         let hashed = &vocab.hashed;
         // The names' numbers, found with their declarations (see `Numbers` for the layout).
         let mut nums = Numbers {
-            names: Some(vocab.numbering.clone()),
+            vocab: vocab.numbering.id,
             ids: Vec::with_capacity(raw.actors.len() + raw.events.len()),
             vals: Vec::new(),
             ends: Vec::with_capacity(1 + 3 * raw.actors.len() + raw.events.len()),

@@ -438,6 +438,8 @@ pub(crate) struct View {
 /// name the program does not use), one table per namespace.
 #[derive(Debug, Default)]
 struct Translation {
+    /// The vocabulary's names (for texts, which are read by name).
+    names: Option<std::sync::Arc<Numbering>>,
     kinds: Vec<u32>,
     roles: Vec<u32>,
     attrs: Vec<u32>,
@@ -449,6 +451,7 @@ impl Translation {
     fn new(p: &Program, n: &Numbering) -> Translation {
         let ids = |names: &Names, list: &[String]| list.iter().map(|x| names.id(x)).collect();
         Translation {
+            names: None,
             kinds: ids(&p.kinds, &n.kinds),
             roles: ids(&p.roles, &n.roles),
             attrs: ids(&p.attrs, &n.attrs),
@@ -506,9 +509,9 @@ impl View {
         self.roles.resize(self.actors * self.role_words, 0);
         // The names: by the numbers the loader found, else one by one.
         let n = &case.numbers;
-        match &n.names {
-            Some(names) if n.ends.len() == 1 + 3 * case.actors.len() + case.events.len() => self.read_numbers(p, case, names),
-            _ => self.read_names(p, case),
+        let shaped = n.vocab != 0 && n.ends.len() == 1 + 3 * case.actors.len() + case.events.len();
+        if !(shaped && self.read_numbers(p, case)) {
+            self.read_names(p, case);
         }
         let kinds = p.kinds.len();
         self.kind_start.clear();
@@ -620,12 +623,21 @@ impl View {
     /// The names of `case` read off the numbers its loader found (see
     /// [`crate::case::Numbers`] for their layout), each translated into the
     /// program's by a table made once for the program and the vocabulary.
-    fn read_numbers<'c>(&mut self, p: &Program, case: &'c Case, names: &Numbering) {
-        if self.tr_key != (p.id, names.id) || p.id == 0 {
-            self.tr = Translation::new(p, names);
-            self.tr_key = (p.id, names.id);
+    /// False, having read nothing, if the vocabulary that numbered the case
+    /// is gone (its names cannot be known).
+    fn read_numbers<'c>(&mut self, p: &Program, case: &'c Case) -> bool {
+        let vocab = case.numbers.vocab;
+        if self.tr_key != (p.id, vocab) || p.id == 0 {
+            let Some(names) = Numbering::find(vocab) else { return false };
+            self.tr = Translation::new(p, &names);
+            self.tr.names = Some(names);
+            self.tr_key = (p.id, vocab);
         }
         let tr = std::mem::take(&mut self.tr);
+        let Some(names) = tr.names.as_deref() else {
+            self.tr = tr;
+            return false;
+        };
         let n = &case.numbers;
         let run = |from: u32, to: u32| n.vals.get(from as usize..to as usize).unwrap_or(&[]);
         let ends = &n.ends;
@@ -696,6 +708,7 @@ impl View {
             at = to;
         }
         self.tr = tr;
+        true
     }
 
     /// Sets role `r`'s bit for actor `a` (no bit for a role the table does not name).
