@@ -987,9 +987,14 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
     let events = || ctx.v.of_kind(cr.action.kind).iter().filter_map(|&i| ctx.get(i));
     // The acts done by `as_of`, once the instrument was in force, and not
     // before the trigger: the cheap tests first, the pattern's filter last.
+    // (Whether one of the kind came before the instrument's effective date
+    // is noted, for the search for an act done before it, below.)
+    let early = std::cell::Cell::new(false);
     let acts = events().filter(|e| {
+        let in_force = c.effective.is_none_or(|eff| e.x.day >= eff);
+        early.set(early.get() || !in_force);
         e.x.time <= ctx.as_of
-            && c.effective.is_none_or(|eff| e.x.day >= eff)
+            && in_force
             && trigger.is_none_or(|t| order(e.x, t.x) != Order::Before)
             && matches_beyond_kind(ctx, &cr.action, *e)
     });
@@ -1048,6 +1053,7 @@ fn must_not(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, f: &mut
     }
     let before_in_force = || {
         c.effective
+            .filter(|_| early.get())
             .filter(|eff| events().any(|e| e.x.time <= ctx.as_of && e.x.day < *eff && matches_beyond_kind(ctx, &cr.action, e)))
     };
     if let Some(ex) = first_exempt {
