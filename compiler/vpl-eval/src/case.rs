@@ -138,9 +138,7 @@ impl std::fmt::Debug for Numbers {
 
 impl PartialEq for Numbers {
     fn eq(&self, other: &Numbers) -> bool {
-        self.vocab == other.vocab && self.ids == other.ids
-            && self.vals == other.vals
-            && self.ends == other.ends
+        self.vocab == other.vocab && self.ids == other.ids && self.vals == other.vals && self.ends == other.ends
     }
 }
 
