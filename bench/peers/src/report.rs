@@ -231,7 +231,8 @@ pub fn page(g: &Gate, rows: &[Row], bench: Option<&str>, set: &Settings) -> Stri
     let _ = writeln!(
         s,
         "The machine is shared: other builds may run beside the benches, so every figure is a median \
-         (with the 99th percentile where the distribution matters) and every comparison is between figures \
+         (with the 99th percentile where the distribution matters; the pipeline bench takes each median in \
+         three windows and keeps the quietest, baselines alike) and every comparison is between figures \
          measured in the same run. Rerun `scripts/perf.sh` for your own machine; `scripts/perf.sh --quick` \
          is a shorter run for trying it out.{}\n",
         if set.time_cases < 1000 || set.gate_cases < 10_000 {

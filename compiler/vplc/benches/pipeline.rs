@@ -20,23 +20,32 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// Median time of `f` over enough runs to fill about `budget`.
+/// Median time of `f` over enough runs to fill about `budget`, taken in
+/// three windows of a third of the budget each; the quietest window's median
+/// is kept. The machine is shared: a burst of other work moves the median of
+/// the window it falls in, and a figure should tell of the code, not of the
+/// neighbours. (Every figure and its baseline are measured the same way.)
 fn measure<T>(budget: Duration, mut f: impl FnMut() -> T) -> Duration {
     let start = Instant::now();
     black_box(f());
     let once = start.elapsed().max(Duration::from_nanos(50));
-    // `VPL_BENCH_RUNS=N` fixes the number of runs (for instruction counts under callgrind).
-    let fixed = std::env::var("VPL_BENCH_RUNS").ok().and_then(|r| r.parse().ok());
-    let runs = fixed.unwrap_or((budget.as_nanos() / once.as_nanos()).clamp(5, 2_000) as usize);
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+    let mut median = |runs: usize| {
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[times.len() / 2]
+    };
+    // `VPL_BENCH_RUNS=N` fixes the number of runs, in one window (for instruction counts under callgrind).
+    if let Some(runs) = std::env::var("VPL_BENCH_RUNS").ok().and_then(|r| r.parse().ok()) {
+        return median(runs);
+    }
+    let runs = (budget.as_nanos() / 3 / once.as_nanos()).clamp(5, 700) as usize;
+    (0..3).map(|_| median(runs)).min().unwrap()
 }
 
 fn line(name: &str, value: String, baseline: &str, ratio: f64, bar: &str) {
