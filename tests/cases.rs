@@ -21,6 +21,9 @@
 //! Update snapshots with `INSTA_UPDATE=always cargo test -p vplc --test cases`,
 //! then read every changed `.snap`: a snapshot is a claim about the law.
 
+#[path = "support/damage.rs"]
+mod damage;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use vpl_core::{Code, SourceMap};
@@ -462,40 +465,14 @@ fn the_fast_loader_agrees_with_the_spanned_loader() {
 fn damaged_case_files_get_diagnostics_never_a_panic() {
     let (compiled, vocab) = setup().unwrap();
     let opts = LoadOptions::default();
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move |n: usize| {
-        seed ^= seed >> 12;
-        seed ^= seed << 25;
-        seed ^= seed >> 27;
-        (seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    };
+    let mut damage = damage::Damage::new(0x9e37_79b9_7f4a_7c15, &['{', '}', '[', ']', ',', ':', '"', '\\', 'x', '-', ' '], 40);
     let as_of = vpl_time::When::Day("2026-06-30".parse().unwrap());
     let (mut damaged, mut loaded, mut diagnosed) = (0, 0, 0);
     for dir in ["tests/cases/valid", "examples/cases"] {
         for path in files_in(dir, &["json"]) {
             let text = std::fs::read_to_string(&path).unwrap();
-            let chars: Vec<char> = text.chars().collect();
             for _ in 0..24 {
-                let (a, b) = (next(chars.len()), next(chars.len()));
-                let (lo, hi) = (a.min(b), a.max(b).min(a.min(b) + 40));
-                let mut c = chars.clone();
-                match next(5) {
-                    0 => c.truncate(lo),
-                    1 => {
-                        c.drain(lo..hi);
-                    }
-                    2 => {
-                        let copy: Vec<char> = c[lo..hi].to_vec();
-                        c.splice(hi..hi, copy);
-                    }
-                    3 => c[lo] = ['{', '}', '[', ']', ',', ':', '"', '\\', 'x', '-', ' '][next(11)],
-                    _ => {
-                        if let Some(d) = c.iter().skip(lo).position(char::is_ascii_digit) {
-                            c[lo + d] = char::from(b'0' + next(10) as u8);
-                        }
-                    }
-                }
-                let bad: String = c.into_iter().collect();
+                let bad = damage.apply(&text);
                 damaged += 1;
                 let fast = load_case(vpl_core::FileId(0), 0, &bad, &vocab, opts);
                 let spanned = vpl_eval::load::load_case_spanned(vpl_core::FileId(0), 0, &bad, &vocab, opts);

@@ -19,6 +19,9 @@
 //! Update snapshots with `INSTA_UPDATE=always cargo test -p vplc --test ui`
 //! (or `cargo insta review`), then read every changed `.snap`.
 
+#[path = "support/damage.rs"]
+mod damage;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use vpl_core::Code;
@@ -230,32 +233,12 @@ fn damaged_policies_get_diagnostics_never_a_panic() {
         vpl_core::bundled::POLICIES.iter().map(|b| (b.name.to_string(), b.text.to_string())).collect();
     let qs = root().join("examples/quickstart.vpl");
     texts.push(("examples/quickstart.vpl".into(), std::fs::read_to_string(qs).unwrap_or_default()));
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move |n: usize| {
-        seed ^= seed >> 12;
-        seed ^= seed << 25;
-        seed ^= seed >> 27;
-        (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) % n.max(1) as u64) as usize
-    };
+    let mut damage =
+        damage::Damage::new(0x2545_f491_4f6c_dd1d, &['{', '}', '(', ')', '"', ',', ':', '/', 'x', '7', ' ', '\n'], 60);
     let (mut damaged, mut with_errors) = (0, 0);
     for (name, text) in &texts {
-        let chars: Vec<char> = text.chars().collect();
         for _ in 0..60 {
-            let (a, b) = (next(chars.len()), next(chars.len()));
-            let (lo, hi) = (a.min(b), a.max(b).min(a.min(b) + 60));
-            let mut c = chars.clone();
-            match next(4) {
-                0 => c.truncate(lo),
-                1 => {
-                    c.drain(lo..hi);
-                }
-                2 => {
-                    let copy: Vec<char> = c[lo..hi].to_vec();
-                    c.splice(hi..hi, copy);
-                }
-                _ => c[lo] = ['{', '}', '(', ')', '"', ',', ':', '/', 'x', '7', ' ', '\n'][next(12)],
-            }
-            let bad: String = c.into_iter().collect();
+            let bad = damage.apply(text);
             damaged += 1;
             let comp = vpl_core::compile(name, &bad, &vpl_core::no_files);
             with_errors += usize::from(comp.has_errors());

@@ -222,15 +222,28 @@ pub(crate) fn explain_pest(file: FileId, err: &pest::error::Error<Rule>, text: &
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     let word = word_at(text, at);
-    let here = Span::new(file, base + at, base + at + word.len().max(1));
+    // The word at the error, or one character; at the very end of the file
+    // (a file cut off), no width rather than a character past the end.
+    let here = Span::new(file, base + at, base + (at + word.len().max(1)).min(text.len()).max(at));
     let open = open_brackets(text, at);
     if text.get(at..).is_some_and(|r| r.starts_with('"')) && text.get(at + 1..).is_some_and(|r| !r.contains('"')) {
         return Diagnostic::new(Code::Syntax, "unterminated string")
             .primary(Span::new(file, base + at, base + at + 1), "this string is never closed")
             .help("add the closing `\"`");
     }
-    let before = text.get(..at).unwrap_or("").trim_end();
-    let last_line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // The last line before the error, passing over plain comments (`//`, not
+    // `///`): doc lines followed only by comments still document nothing.
+    let mut before = text.get(..at).unwrap_or("").trim_end();
+    let mut last_line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    while last_line_start > 0
+        && before.get(last_line_start..).is_some_and(|l| {
+            let l = l.trim_start();
+            l.starts_with("//") && !l.starts_with("///")
+        })
+    {
+        before = before.get(..last_line_start).unwrap_or("").trim_end();
+        last_line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    }
     let after_doc = before.get(last_line_start..).is_some_and(|l| l.trim_start().starts_with("///"));
     if open.is_empty() && after_doc && !ITEM_KEYWORDS.contains(&word) {
         return Diagnostic::new(Code::Syntax, "doc comment documents nothing")
