@@ -100,13 +100,13 @@ pub(crate) enum NumVal {
 
 /// A case's names as numbers (see [`Case::numbers`]).
 ///
-/// Layout: `ids` holds each event's kind, then each actor's roles; `vals`
+/// Layout: `ids` holds each actor's roles, then each event's kind; `vals`
 /// holds `(name, value)` runs — the case's facts, then each actor's
 /// attributes and facts, then each event's fields, each run sorted by name;
 /// `ends` holds where each run ends: the facts' run; per actor its
 /// attributes', its facts' (in `vals`) and its roles' (in `ids`); per event
 /// its fields'.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Numbers {
     /// The id of the vocabulary whose numbers these are (0: none). The
     /// vocabulary's names are found by it ([`Numbering::find`]) once per
@@ -122,23 +122,6 @@ impl Numbers {
     /// Whether the case carries numbers (it was loaded, not built by hand).
     pub fn is_empty(&self) -> bool {
         self.vocab == 0
-    }
-}
-
-impl std::fmt::Debug for Numbers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Numbers")
-            .field("vocabulary", &self.vocab)
-            .field("ids", &self.ids)
-            .field("vals", &self.vals)
-            .field("ends", &self.ends)
-            .finish()
-    }
-}
-
-impl PartialEq for Numbers {
-    fn eq(&self, other: &Numbers) -> bool {
-        self.vocab == other.vocab && self.ids == other.ids && self.vals == other.vals && self.ends == other.ends
     }
 }
 
