@@ -607,7 +607,7 @@ fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Optio
         format!("{} is {} in this case", actor_id, vpl_core::diag::a_or_an(&row.bearer))
     });
     // Facts an actor gives for itself win over the case's (see `View::fact`): say so.
-    if let Some(a) = case.actors.get(actor).filter(|a| !a.facts.is_empty()) {
+    if let Some(a) = case.actors.get(actor).filter(|a| explanation.on && !a.facts.is_empty()) {
         explanation.push_with(|| {
             let own = a.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
             format!("{}'s own facts, which win over the case's: {own}", a.id)

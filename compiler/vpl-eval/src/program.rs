@@ -408,8 +408,8 @@ pub(crate) struct View {
     /// Each event's kind id and the range of its fields in `attrs`, as
     /// [`View::fill`] reads them before placing the events.
     ev_kinds: Vec<(u32, (u32, u32))>,
-    /// The vocabulary numbers of the last numbered case in this program's
-    /// ids, and the (program, vocabulary) ids they were made for.
+    /// The translation of the last numbered case's vocabulary numbers into
+    /// this program's ids, and the (program, vocabulary) ids it was made for.
     tr: Translation,
     tr_key: (u64, u64),
     /// Bit `k` set: the case has an event of kind `k`, for the first 64
@@ -579,8 +579,9 @@ impl View {
         }
     }
 
-    /// The names of `case` looked up one by one (a case built by hand, or
-    /// loaded by another vocabulary than the numbers' layout expects).
+    /// The names of `case` looked up one by one: a case built by hand, one
+    /// whose numbers no longer fit its actors and events, or one whose
+    /// vocabulary is gone.
     fn read_names(&mut self, p: &Program, case: &Case) {
         for (k, v) in &case.facts {
             let s = p.facts.id(k);
@@ -667,12 +668,7 @@ impl View {
                 self.set_role(ai, tr.roles.get(r as usize).copied().unwrap_or(NONE));
             }
             let from = self.attrs.len();
-            for &(k, v) in run(at, attrs_end) {
-                let s = tr.attrs.get(k as usize).copied().unwrap_or(NONE);
-                if s != NONE {
-                    self.attrs.push((s, value(v, &|| named(&names.attrs, k, &a.attrs))));
-                }
-            }
+            self.push_run(run(at, attrs_end), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &a.attrs)));
             self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
             own_facts |= facts_end > attrs_end;
             (at, ids) = (facts_end, roles_end);
@@ -681,12 +677,8 @@ impl View {
         if own_facts {
             for (ai, a) in case.actors.iter().enumerate() {
                 let from = self.attrs.len();
-                for &(k, v) in run(end(1 + 3 * ai), end(2 + 3 * ai)) {
-                    let s = tr.facts.get(k as usize).copied().unwrap_or(NONE);
-                    if s != NONE {
-                        self.attrs.push((s, value(v, &|| named(&names.facts, k, &a.facts))));
-                    }
-                }
+                let own = run(end(1 + 3 * ai), end(2 + 3 * ai));
+                self.push_run(own, &tr.facts, |k, v| value(v, &|| named(&names.facts, k, &a.facts)));
                 self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
             }
         }
@@ -697,18 +689,26 @@ impl View {
             let kind = tr.kinds.get(no as usize).copied().unwrap_or(NONE);
             let from = self.attrs.len();
             if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
-                for &(k, v) in run(at, to) {
-                    let s = tr.attrs.get(k as usize).copied().unwrap_or(NONE);
-                    if s != NONE {
-                        self.attrs.push((s, value(v, &|| named(&names.attrs, k, &e.attrs))));
-                    }
-                }
+                self.push_run(run(at, to), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &e.attrs)));
             }
             self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
             at = to;
         }
         self.tr = tr;
         true
+    }
+
+    /// Pushes onto `attrs` the pairs of a run of numbers whose names the
+    /// program uses (`ids`: the vocabulary's numbers as slots), each value
+    /// made by `value` from the name's number and the value.
+    #[inline]
+    fn push_run(&mut self, run: &[(u32, NumVal)], ids: &[u32], value: impl Fn(u32, NumVal) -> CV) {
+        for &(k, v) in run {
+            let s = ids.get(k as usize).copied().unwrap_or(NONE);
+            if s != NONE {
+                self.attrs.push((s, value(k, v)));
+            }
+        }
     }
 
     /// Sets role `r`'s bit for actor `a` (no bit for a role the table does not name).
