@@ -815,10 +815,17 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
                 return;
             };
             let Some(tp) = tp else { return };
-            let dl = if why.on {
-                vpl_time::deadline(&c.calendar, &trigger.e.at, tp)
+            // Without steps to show, a deadline counted from its starting day
+            // alone is kept by that day, for this case's other rows and the
+            // next cases'.
+            let quiet = || vpl_time::deadline_quiet(&c.calendar, &trigger.e.at, tp);
+            let (kept, made);
+            let dl = if !why.on && vpl_time::quiet_by_day(&c.calendar, tp) {
+                kept = ctx.v.day_deadline((c.id, tp, trigger.x.day), quiet);
+                kept.as_deref()
             } else {
-                vpl_time::deadline_quiet(&c.calendar, &trigger.e.at, tp)
+                made = if why.on { vpl_time::deadline(&c.calendar, &trigger.e.at, tp) } else { quiet() };
+                made.as_ref()
             };
             let dl = match dl {
                 Ok(d) => d,
@@ -831,7 +838,7 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
             why.extend(dl.steps.iter().cloned());
             f.due(&dl.due);
             f.last_day(dl.last_day);
-            judge(c, &dl, &trigger.e.at, action.map(|a| a.e), f, as_of);
+            judge(c, dl, &trigger.e.at, action.map(|a| a.e), f, as_of);
             if let Some(amb) = &dl.ambiguous {
                 f.note_or(|| amb.clone());
             }

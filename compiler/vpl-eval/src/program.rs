@@ -432,7 +432,16 @@ pub(crate) struct View {
     /// Per role: the actors holding it, as bits (actor `a` is bit `a`), when
     /// the case has at most 64 actors (else empty, and [`View::holds`] is asked).
     pub holders: Vec<u64>,
+    /// Quiet deadlines that depend on their start's day alone
+    /// ([`vpl_time::quiet_by_day`]), by (`Compiled` id, period, starting day):
+    /// kept from case to case, since the cases of a batch share their days.
+    /// Cleared when it reaches [`DAY_DEADLINES`] entries.
+    pub day_deadlines: std::cell::RefCell<FxHashMap<(u64, TPeriod, NaiveDate), std::rc::Rc<vpl_time::Deadline>>>,
 }
+
+/// How many deadlines [`View::day_deadlines`] keeps at most (some 27 years
+/// of days for each of three periods).
+const DAY_DEADLINES: usize = 1 << 15;
 
 /// A vocabulary's numbers ([`Numbering`]) as a program's ids ([`NONE`]: a
 /// name the program does not use), one table per namespace.
@@ -764,6 +773,25 @@ impl View {
     pub(crate) fn holds(&self, a: usize, r: u32) -> bool {
         let r = r as usize;
         self.roles.get(a * self.role_words + r / 64).is_some_and(|w| w & (1u64 << (r % 64)) != 0)
+    }
+
+    /// The quiet deadline of `period` counted from an event on `day` (see
+    /// [`View::day_deadlines`]), made by `make` unless kept; an error is not kept.
+    pub(crate) fn day_deadline(
+        &self,
+        key: (u64, TPeriod, NaiveDate),
+        make: impl FnOnce() -> Result<vpl_time::Deadline, vpl_time::TimeError>,
+    ) -> Result<std::rc::Rc<vpl_time::Deadline>, vpl_time::TimeError> {
+        if let Some(d) = self.day_deadlines.borrow().get(&key) {
+            return Ok(d.clone());
+        }
+        let d = std::rc::Rc::new(make()?);
+        let mut kept = self.day_deadlines.borrow_mut();
+        if kept.len() >= DAY_DEADLINES {
+            kept.clear();
+        }
+        kept.insert(key, d.clone());
+        Ok(d)
     }
 
     /// The memo cell of pattern `id` for bearer `actor`.

@@ -123,6 +123,17 @@ pub fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<De
     civil_code::deadline_quiet(cal, start, period)
 }
 
+/// Whether [`deadline_quiet`] of `period` under the calendar's own rule depends on nothing of
+/// the start but its day in the calendar's zone, so that a caller may keep the result by that
+/// day: the Civil Code's day, week, month and year periods (art. 201 ¶1: the starting day is
+/// not counted, so its hour plays no part). Hour and working-day periods, and the other rules,
+/// are counted from the start itself.
+pub fn quiet_by_day(cal: &Calendar, period: Period) -> bool {
+    period.amount != 0
+        && cal.rule == PeriodRule::CivilCodeCn
+        && matches!(period.unit, Unit::Day | Unit::Week | Unit::Month | Unit::Year)
+}
+
 // ----- helpers shared by the rules -----
 
 /// `d` plus `n` days.

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Timelike};
 use proptest::prelude::*;
-use vpl_time::{deadline, deadline_under, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When};
+use vpl_time::{
+    deadline, deadline_quiet, deadline_under, quiet_by_day, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When,
+};
 
 fn cn() -> &'static Calendar {
     static CN: OnceLock<Calendar> = OnceLock::new();
@@ -146,6 +148,23 @@ proptest! {
         let a = deadline(cn(), &When::At(t), period).map(|d| (d.due, d.runs_from, d.last_day, d.extended_over));
         let b = deadline(cn(), &When::At(other), period).map(|d| (d.due, d.runs_from, d.last_day, d.extended_over));
         prop_assert_eq!(a, b);
+    }
+
+    /// What lets an evaluator keep quiet deadlines by day ([`quiet_by_day`]): starts on the
+    /// same day of the calendar's zone — any hour, any offset, or the day alone — give the same
+    /// quiet deadline, field for field.
+    #[test]
+    fn quiet_deadlines_kept_by_day_depend_on_the_day_alone(t in instant(), period in period(), secs in 0i64..86_400) {
+        let cal = cn();
+        prop_assume!(quiet_by_day(cal, period));
+        let day = When::At(t).day_in(cal.zone);
+        let midnight = cal.start_of(day).unwrap();
+        let later = midnight + chrono::TimeDelta::seconds(secs);
+        prop_assume!(later.date_naive() == day);
+        let quiet = |w: &When| deadline_quiet(cal, w, period).map(|d| format!("{d:?}"));
+        let by_day = quiet(&When::Day(day));
+        prop_assert_eq!(&quiet(&When::At(t)), &by_day);
+        prop_assert_eq!(&quiet(&When::At(later)), &by_day);
     }
 
     #[test]
