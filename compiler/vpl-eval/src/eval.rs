@@ -337,6 +337,13 @@ thread_local! {
     static VIEW: std::cell::RefCell<View> = std::cell::RefCell::new(View::default());
 }
 
+/// Forgets the deadlines this thread keeps from case to case (those that
+/// depend on their starting day alone): verdicts never depend on them, only
+/// the time they take; for measuring what counting every deadline afresh costs.
+pub fn forget_kept_deadlines() {
+    VIEW.with(|v| v.borrow().day_deadlines.borrow_mut().clear());
+}
+
 /// Every row for every actor holding its bearer role: the one evaluation
 /// loop of both the full and the lean path.
 fn run<O: Out>(c: &Compiled, case: &Case, as_of: &When, opts: Options, out: &mut Vec<O>) {
@@ -724,6 +731,22 @@ fn check_row<O: Out>(ctx: &Ctx<'_>, ri: usize, row: &Row, cr: &CRow, opts: Optio
     out.push(f);
 }
 
+/// What judging an act needs of a deadline.
+#[derive(Clone, Copy)]
+struct Limit {
+    /// The exclusive end ([`vpl_time::Deadline::due`]).
+    due: DateTime<FixedOffset>,
+    last_day: Option<NaiveDate>,
+    /// Whether the deadline is ambiguous ([`vpl_time::Deadline::ambiguous`]).
+    ambiguous: bool,
+}
+
+impl Limit {
+    fn of(d: &vpl_time::Deadline) -> Limit {
+        Limit { due: d.due, last_day: d.last_day, ambiguous: d.ambiguous.is_some() }
+    }
+}
+
 fn set_late(f: &mut impl Out, c: &Compiled, done: &When, by: chrono::TimeDelta, last_day: Option<NaiveDate>) {
     f.set_status(Status::Late);
     f.late(by.num_seconds(), || late_words(c, done, by, last_day));
@@ -733,18 +756,10 @@ fn set_late(f: &mut impl Out, c: &Compiled, done: &When, by: chrono::TimeDelta, 
 /// day and the period counts hours or exact time, the real deadline lies
 /// somewhere in the day after the computed one; only acts clearly before
 /// or after that day get a verdict.
-fn judge(
-    c: &Compiled,
-    dl: &vpl_time::Deadline,
-    trigger: &When,
-    action: Option<&Event>,
-    f: &mut impl Out,
-    as_of: DateTime<FixedOffset>,
-) {
-    let slack =
-        if dl.ambiguous.is_some() && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
+fn judge(c: &Compiled, dl: Limit, trigger: &When, action: Option<&Event>, f: &mut impl Out, as_of: DateTime<FixedOffset>) {
+    let slack = if dl.ambiguous && trigger.is_whole_day() { chrono::TimeDelta::days(1) } else { chrono::TimeDelta::zero() };
     match action {
-        Some(a) => match dl.judge(&c.calendar, &a.at) {
+        Some(a) => match vpl_time::judge_by(&c.calendar, &dl.due, &a.at) {
             Ok(Timing::InTime) => f.set_status(Status::Met),
             Ok(Timing::Late { by }) if by >= slack => set_late(f, c, &a.at, by - slack, dl.last_day),
             Ok(Timing::Late { .. }) => {
@@ -819,15 +834,16 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
             // alone is kept by that day, for this case's other rows and the
             // next cases'.
             let quiet = || vpl_time::deadline_quiet(&c.calendar, &trigger.e.at, tp);
-            let (kept, made);
+            let made;
             let dl = if !why.on && vpl_time::quiet_by_day(&c.calendar, tp) {
-                kept = ctx.v.day_deadline((c.id, tp, trigger.x.day), quiet);
-                kept.as_deref()
+                ctx.v
+                    .day_deadline((c.id, tp, trigger.x.day), quiet)
+                    .map(|(due, last_day)| (Limit { due, last_day, ambiguous: false }, None))
             } else {
                 made = if why.on { vpl_time::deadline(&c.calendar, &trigger.e.at, tp) } else { quiet() };
-                made.as_ref()
+                made.as_ref().map(|d| (Limit::of(d), Some(d))).map_err(Clone::clone)
             };
-            let dl = match dl {
+            let (dl, whole) = match dl {
                 Ok(d) => d,
                 Err(e) => {
                     f.note(|| format!("the deadline cannot be computed: {e}"));
@@ -835,11 +851,13 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
                     return;
                 }
             };
-            why.extend(dl.steps.iter().cloned());
+            if let Some(whole) = whole {
+                why.extend(whole.steps.iter().cloned());
+            }
             f.due(&dl.due);
             f.last_day(dl.last_day);
             judge(c, dl, &trigger.e.at, action.map(|a| a.e), f, as_of);
-            if let Some(amb) = &dl.ambiguous {
+            if let Some(amb) = whole.and_then(|d| d.ambiguous.as_ref()) {
                 f.note_or(|| amb.clone());
             }
         }
@@ -925,7 +943,7 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
                     f.due(&dl.due);
                     f.last_day(dl.last_day);
                     match action {
-                        Some(a) => judge(c, &dl, &l.e.at, Some(a.e), f, as_of),
+                        Some(a) => judge(c, Limit::of(&dl), &l.e.at, Some(a.e), f, as_of),
                         None => f.set_status(Status::Missed),
                     }
                 }

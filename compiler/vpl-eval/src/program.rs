@@ -409,8 +409,9 @@ pub(crate) struct View {
     /// [`View::fill`] reads them before placing the events.
     ev_kinds: Vec<(u32, (u32, u32))>,
     /// The translation of the last numbered case's vocabulary numbers into
-    /// this program's ids, and the (program, vocabulary) ids it was made for.
-    tr: Translation,
+    /// this program's ids, and the (program, vocabulary) ids it was made for
+    /// (boxed: it is taken out while the view is filled, a pointer's move).
+    tr: Option<Box<Translation>>,
     tr_key: (u64, u64),
     /// Bit `k` set: the case has an event of kind `k`, for the first 64
     /// kinds; every bit set past them (see [`View::may_have`]).
@@ -436,11 +437,19 @@ pub(crate) struct View {
     /// ([`vpl_time::quiet_by_day`]), by (`Compiled` id, period, starting day):
     /// kept from case to case, since the cases of a batch share their days.
     /// Cleared when it reaches [`DAY_DEADLINES`] entries.
-    pub day_deadlines: std::cell::RefCell<FxHashMap<(u64, TPeriod, NaiveDate), std::rc::Rc<vpl_time::Deadline>>>,
+    /// Only what judging needs is kept: the deadline's end and its last day
+    /// (such a deadline has no steps and is never ambiguous).
+    pub day_deadlines: std::cell::RefCell<FxHashMap<DayKey, DayDeadline>>,
 }
 
+/// What [`View::day_deadlines`] are kept by: (`Compiled` id, period, starting day).
+pub(crate) type DayKey = (u64, TPeriod, NaiveDate);
+
+/// What [`View::day_deadlines`] keeps of a deadline: its exclusive end and its last day.
+pub(crate) type DayDeadline = (DateTime<FixedOffset>, Option<NaiveDate>);
+
 /// How many deadlines [`View::day_deadlines`] keeps at most (some 27 years
-/// of days for each of three periods).
+/// of days for each of three periods; about 2 MB).
 const DAY_DEADLINES: usize = 1 << 15;
 
 /// A vocabulary's numbers ([`Numbering`]) as a program's ids ([`NONE`]: a
@@ -639,13 +648,14 @@ impl View {
         let vocab = case.numbers.vocab;
         if self.tr_key != (p.id, vocab) || p.id == 0 {
             let Some(names) = Numbering::find(vocab) else { return false };
-            self.tr = Translation::new(p, &names);
-            self.tr.names = Some(names);
+            let mut tr = Translation::new(p, &names);
+            tr.names = Some(names);
+            self.tr = Some(Box::new(tr));
             self.tr_key = (p.id, vocab);
         }
-        let tr = std::mem::take(&mut self.tr);
+        let Some(tr) = self.tr.take() else { return false };
         let Some(names) = tr.names.as_deref() else {
-            self.tr = tr;
+            self.tr = Some(tr);
             return false;
         };
         let n = &case.numbers;
@@ -703,7 +713,7 @@ impl View {
             self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
             at = to;
         }
-        self.tr = tr;
+        self.tr = Some(tr);
         true
     }
 
@@ -775,23 +785,25 @@ impl View {
         self.roles.get(a * self.role_words + r / 64).is_some_and(|w| w & (1u64 << (r % 64)) != 0)
     }
 
-    /// The quiet deadline of `period` counted from an event on `day` (see
-    /// [`View::day_deadlines`]), made by `make` unless kept; an error is not kept.
+    /// The end and last day of the quiet deadline of a period counted from an
+    /// event on a day, keyed by (`Compiled` id, period, day) (see
+    /// [`View::day_deadlines`]): made by `make` unless kept. An error is not kept.
     pub(crate) fn day_deadline(
         &self,
-        key: (u64, TPeriod, NaiveDate),
+        key: DayKey,
         make: impl FnOnce() -> Result<vpl_time::Deadline, vpl_time::TimeError>,
-    ) -> Result<std::rc::Rc<vpl_time::Deadline>, vpl_time::TimeError> {
-        if let Some(d) = self.day_deadlines.borrow().get(&key) {
-            return Ok(d.clone());
+    ) -> Result<DayDeadline, vpl_time::TimeError> {
+        if let Some(&kept) = self.day_deadlines.borrow().get(&key) {
+            return Ok(kept);
         }
-        let d = std::rc::Rc::new(make()?);
+        let d = make()?;
+        let made = (d.due, d.last_day);
         let mut kept = self.day_deadlines.borrow_mut();
         if kept.len() >= DAY_DEADLINES {
             kept.clear();
         }
-        kept.insert(key, d.clone());
-        Ok(d)
+        kept.insert(key, made);
+        Ok(made)
     }
 
     /// The memo cell of pattern `id` for bearer `actor`.

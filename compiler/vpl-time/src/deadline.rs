@@ -64,25 +64,26 @@ impl Deadline {
     /// by the deadline is in time, a day that begins at or after it is late, and the day on
     /// which the deadline falls (other than at its start) is unclear.
     pub fn judge(&self, cal: &Calendar, done: &When) -> Result<Timing, TimeError> {
-        match done {
-            When::At(t) if self.is_in_time(t) => Ok(Timing::InTime),
-            When::At(t) => Ok(Timing::Late { by: *t - self.due }),
-            When::Day(d) => {
-                let begins = cal.start_of(*d)?;
-                let ends = cal.midnight_after(*d)?;
-                if ends <= self.due {
-                    Ok(Timing::InTime)
-                } else if begins >= self.due {
-                    Ok(Timing::Late { by: begins - self.due })
-                } else {
-                    Ok(Timing::Unclear {
-                        reason: format!(
-                            "done on {} (no time given), the day the deadline {} falls",
-                            fmt_day(*d),
-                            fmt_instant(&self.due)
-                        ),
-                    })
-                }
+        judge_by(cal, &self.due, done)
+    }
+}
+
+/// [`Deadline::judge`] against a deadline's exclusive end `due` alone (all it looks at).
+pub fn judge_by(cal: &Calendar, due: &DateTime<FixedOffset>, done: &When) -> Result<Timing, TimeError> {
+    match done {
+        When::At(t) if t < due => Ok(Timing::InTime),
+        When::At(t) => Ok(Timing::Late { by: *t - *due }),
+        When::Day(d) => {
+            let begins = cal.start_of(*d)?;
+            let ends = cal.midnight_after(*d)?;
+            if ends <= *due {
+                Ok(Timing::InTime)
+            } else if begins >= *due {
+                Ok(Timing::Late { by: begins - *due })
+            } else {
+                Ok(Timing::Unclear {
+                    reason: format!("done on {} (no time given), the day the deadline {} falls", fmt_day(*d), fmt_instant(due)),
+                })
             }
         }
     }
@@ -127,7 +128,7 @@ pub fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Result<De
 /// the start but its day in the calendar's zone, so that a caller may keep the result by that
 /// day: the Civil Code's day, week, month and year periods (art. 201 ¶1: the starting day is
 /// not counted, so its hour plays no part). Hour and working-day periods, and the other rules,
-/// are counted from the start itself.
+/// are counted from the start itself. Such a deadline has no steps and is never ambiguous.
 pub fn quiet_by_day(cal: &Calendar, period: Period) -> bool {
     period.amount != 0
         && cal.rule == PeriodRule::CivilCodeCn

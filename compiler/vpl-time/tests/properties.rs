@@ -152,7 +152,7 @@ proptest! {
 
     /// What lets an evaluator keep quiet deadlines by day ([`quiet_by_day`]): starts on the
     /// same day of the calendar's zone — any hour, any offset, or the day alone — give the same
-    /// quiet deadline, field for field.
+    /// quiet deadline, field for field; it has no steps and is never ambiguous.
     #[test]
     fn quiet_deadlines_kept_by_day_depend_on_the_day_alone(t in instant(), period in period(), secs in 0i64..86_400) {
         let cal = cn();
@@ -165,6 +165,9 @@ proptest! {
         let by_day = quiet(&When::Day(day));
         prop_assert_eq!(&quiet(&When::At(t)), &by_day);
         prop_assert_eq!(&quiet(&When::At(later)), &by_day);
+        if let Ok(d) = deadline_quiet(cal, &When::At(t), period) {
+            prop_assert!(d.steps.is_empty() && d.ambiguous.is_none(), "{:?}", d);
+        }
     }
 
     #[test]
