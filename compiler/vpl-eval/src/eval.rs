@@ -836,8 +836,14 @@ fn must<O: Out>(ctx: &Ctx<'_>, row: &Row, cr: &CRow, trigger: Option<E<'_>>, act
             let quiet = || vpl_time::deadline_quiet(&c.calendar, &trigger.e.at, tp);
             let made;
             let dl = if !why.on && vpl_time::quiet_by_day(&c.calendar, tp) {
+                // Its end and last day alone, counted from the day; on an error,
+                // the whole deadline is asked for the error it reports.
+                let end = || match vpl_time::day_period_end(&c.calendar, trigger.x.day, tp) {
+                    Some(Ok((due, last_day))) => Ok((due, Some(last_day))),
+                    _ => quiet().map(|d| (d.due, d.last_day)),
+                };
                 ctx.v
-                    .day_deadline((c.id, tp, trigger.x.day), quiet)
+                    .day_deadline((c.id, tp, trigger.x.day), end)
                     .map(|(due, last_day)| (Limit { due, last_day, ambiguous: false }, None))
             } else {
                 made = if why.on { vpl_time::deadline(&c.calendar, &trigger.e.at, tp) } else { quiet() };

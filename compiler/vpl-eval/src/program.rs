@@ -791,13 +791,12 @@ impl View {
     pub(crate) fn day_deadline(
         &self,
         key: DayKey,
-        make: impl FnOnce() -> Result<vpl_time::Deadline, vpl_time::TimeError>,
+        make: impl FnOnce() -> Result<DayDeadline, vpl_time::TimeError>,
     ) -> Result<DayDeadline, vpl_time::TimeError> {
         if let Some(&kept) = self.day_deadlines.borrow().get(&key) {
             return Ok(kept);
         }
-        let d = make()?;
-        let made = (d.due, d.last_day);
+        let made = make()?;
         let mut kept = self.day_deadlines.borrow_mut();
         if kept.len() >= DAY_DEADLINES {
             kept.clear();

@@ -394,6 +394,20 @@ impl Calendar {
     }
 
     /// The first working day at or after `d`, with the rest days passed on the way.
+    /// [`Calendar::working_day_from`]'s day alone, the rest days passed not listed.
+    pub(crate) fn first_working_day_from(&self, d: NaiveDate) -> Result<NaiveDate, TimeError> {
+        let mut day = d;
+        let mut passed = 0;
+        while self.is_rest_day(day)? {
+            if passed >= MAX_REST_RUN {
+                return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: d, searched: MAX_REST_RUN });
+            }
+            passed += 1;
+            day = day.succ_opt().ok_or(TimeError::Overflow)?;
+        }
+        Ok(day)
+    }
+
     pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = d;
         let mut passed = Vec::new();

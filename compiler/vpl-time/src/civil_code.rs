@@ -76,6 +76,22 @@ pub(crate) fn deadline_quiet(cal: &Calendar, start: &When, period: Period) -> Re
     }
 }
 
+/// [`deadline_quiet`]'s end and last day for a day, week, month or year period, from the
+/// starting day alone (see [`crate::day_period_end`]).
+pub(crate) fn day_period_end(
+    cal: &Calendar,
+    start_day: NaiveDate,
+    period: Period,
+) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
+    cal.check_covered(start_day)?;
+    let nominal = match months_in(period)? {
+        Some(months) => add_months_clamped(start_day, months)?,
+        None => add_days(start_day, u64::from(period.amount) * if period.unit == Unit::Week { 7 } else { 1 })?,
+    };
+    let last = cal.first_working_day_from(nominal)?;
+    Ok((cal.midnight_after(last)?, last))
+}
+
 /// Art. 201 ¶2: from the stated time, elapsed hours.
 fn hours(cal: &Calendar, start: &When, period: Period) -> Result<Deadline, TimeError> {
     let runs_from = cal.instant_of(start)?;

@@ -135,6 +135,18 @@ pub fn quiet_by_day(cal: &Calendar, period: Period) -> bool {
         && matches!(period.unit, Unit::Day | Unit::Week | Unit::Month | Unit::Year)
 }
 
+/// The end ([`Deadline::due`]) and last day of [`deadline_quiet`] for a period [`quiet_by_day`]
+/// accepts, counted from `start_day` (the start's day in the calendar's zone), without the rest
+/// of the [`Deadline`]: what an evaluator keeps by day. `None` for any other period. Where this
+/// gives an error, [`deadline_quiet`] is the one to ask for the error it reports.
+pub fn day_period_end(
+    cal: &Calendar,
+    start_day: NaiveDate,
+    period: Period,
+) -> Option<Result<(DateTime<FixedOffset>, NaiveDate), TimeError>> {
+    quiet_by_day(cal, period).then(|| civil_code::day_period_end(cal, start_day, period))
+}
+
 // ----- helpers shared by the rules -----
 
 /// `d` plus `n` days.

@@ -49,7 +49,7 @@ mod when;
 
 pub use before::{deadline_before, deadline_before_under};
 pub use calendar::{Calendar, CalendarSpec, DayKind};
-pub use deadline::{deadline, deadline_quiet, deadline_under, judge_by, quiet_by_day, Deadline, Timing};
+pub use deadline::{day_period_end, deadline, deadline_quiet, deadline_under, judge_by, quiet_by_day, Deadline, Timing};
 pub use duration::{elapsed, format_duration_human};
 pub use error::TimeError;
 pub use period::{Period, PeriodRule, Unit};

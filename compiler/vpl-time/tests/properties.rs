@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Timelike};
 use proptest::prelude::*;
 use vpl_time::{
-    deadline, deadline_quiet, deadline_under, quiet_by_day, Calendar, Deadline, Period, PeriodRule, TimeError, Unit, When,
+    day_period_end, deadline, deadline_quiet, deadline_under, quiet_by_day, Calendar, Deadline, Period, PeriodRule, TimeError,
+    Unit, When,
 };
 
 fn cn() -> &'static Calendar {
@@ -167,6 +168,9 @@ proptest! {
         prop_assert_eq!(&quiet(&When::At(later)), &by_day);
         if let Ok(d) = deadline_quiet(cal, &When::At(t), period) {
             prop_assert!(d.steps.is_empty() && d.ambiguous.is_none(), "{:?}", d);
+            // What an evaluator keeps of it, counted from the day alone: the same end and last day.
+            let end = day_period_end(cal, day, period).map(|r| r.map_err(|e| e.to_string()));
+            prop_assert_eq!(end, Some(Ok((d.due, d.last_day.unwrap_or(NaiveDate::MIN)))));
         }
     }
 
