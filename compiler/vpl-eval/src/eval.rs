@@ -1488,6 +1488,33 @@ mod tests {
         full.findings.into_iter().map(|f| (f.status, f.note)).collect()
     }
 
+    /// Deadlines kept by day belong to the table they were counted for: the
+    /// same starting day gives another deadline under a calendar with other
+    /// rest days, checked on the same thread right after. (2024-09-29, a
+    /// Sunday, was a make-up working day before National Day.)
+    #[test]
+    fn kept_deadlines_are_kept_per_table() {
+        let official = one_row(Vec::new(), None);
+        let mut t = official.table().clone();
+        t.calendar.work_days.retain(|d| d != "2024-09-29");
+        let without_make_up_day = Compiled::new(t).unwrap_or_else(|e| unreachable!("{e}"));
+        let mut c = case(&[], &[], &[]);
+        c.events[0].at = at("2024-09-27T09:00:00+08:00");
+        c.events[1].at = at("2024-09-30T10:00:00+08:00");
+        let due = |compiled: &Compiled| {
+            let mut out = Vec::new();
+            verdicts(compiled, &c, &When::Day(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap_or_default()), &mut out);
+            out.first().map(|v| (v.status, v.due))
+        };
+        let secs = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.timestamp()).ok();
+        for _ in 0..2 {
+            // The last day is Sunday the 29th, a working day: the report on the 30th is late.
+            assert_eq!(due(&official), Some((Status::Late, secs("2024-09-30T00:00:00+08:00"))));
+            // Without the make-up day the Sunday is a rest day, and the period runs to the 30th.
+            assert_eq!(due(&without_make_up_day), Some((Status::Met, secs("2024-10-01T00:00:00+08:00"))));
+        }
+    }
+
     fn field(name: &str) -> Operand {
         Operand::Field { name: name.into() }
     }

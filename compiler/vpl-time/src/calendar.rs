@@ -393,7 +393,6 @@ impl Calendar {
         Ok(!self.is_rest_day(d)?)
     }
 
-    /// The first working day at or after `d`, with the rest days passed on the way.
     /// [`Calendar::working_day_from`]'s day alone, the rest days passed not listed.
     pub(crate) fn first_working_day_from(&self, d: NaiveDate) -> Result<NaiveDate, TimeError> {
         let mut day = d;
@@ -408,6 +407,7 @@ impl Calendar {
         Ok(day)
     }
 
+    /// The first working day at or after `d`, with the rest days passed on the way.
     pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
         let mut day = d;
         let mut passed = Vec::new();
