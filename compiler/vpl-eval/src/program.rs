@@ -405,9 +405,6 @@ pub(crate) struct View {
     pub by_kind: Vec<u32>,
     /// Where each kind's group starts in `by_kind` (one more than kinds).
     pub kind_start: Vec<u32>,
-    /// Each event's kind id and the range of its fields in `attrs`, as
-    /// [`View::fill`] reads them before placing the events.
-    ev_kinds: Vec<(u32, (u32, u32))>,
     /// The translation of the last numbered case's vocabulary numbers into
     /// this program's ids, and the (program, vocabulary) ids it was made for
     /// (boxed: it is taken out while the view is filled, a pointer's move).
@@ -503,6 +500,33 @@ impl Iterator for Holders<'_> {
     }
 }
 
+/// Event `e` of kind `kind` with its fields at `attrs` in the view, placed
+/// by `place`. An event of a kind no row names is in no group, so nothing
+/// looks at its time: it is not placed (padding events cost a lookup only).
+#[inline]
+fn placed(
+    e: &crate::case::Event,
+    kind: u32,
+    attrs: (u32, u32),
+    place: &impl Fn(&When) -> (DateTime<FixedOffset>, NaiveDate),
+) -> Ev {
+    let (time, day) = if kind == NONE { (DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(), NaiveDate::MIN) } else { place(&e.at) };
+    Ev { time, day, whole_day: e.at.is_whole_day(), kind, actor: e.actor, attrs }
+}
+
+/// Pushes onto `attrs` the pairs of a run of numbers whose names the
+/// program uses (`ids`: the vocabulary's numbers as slots), each value
+/// made by `value` from the name's number and the value.
+#[inline]
+fn push_run(attrs: &mut Vec<(u32, CV)>, run: &[(u32, NumVal)], ids: &[u32], value: impl Fn(u32, NumVal) -> CV) {
+    for &(k, v) in run {
+        let s = ids.get(k as usize).copied().unwrap_or(NONE);
+        if s != NONE {
+            attrs.push((s, value(k, v)));
+        }
+    }
+}
+
 /// A memo entry not yet worked out.
 pub(crate) const MEMO_UNSET: u32 = u32::MAX - 1;
 
@@ -514,7 +538,6 @@ impl View {
         self.actor_attrs.clear();
         self.actor_facts.clear();
         self.roles.clear();
-        self.ev_kinds.clear();
         self.facts.clear();
         self.facts.resize(p.facts.len(), None);
         self.role_words = p.role_words();
@@ -528,15 +551,15 @@ impl View {
         // The names: by the numbers the loader found, else one by one.
         let n = &case.numbers;
         let shaped = n.vocab != 0 && n.ends.len() == 1 + 3 * case.actors.len() + case.events.len();
-        if !(shaped && self.read_numbers(p, case)) {
-            self.read_names(p, case);
+        if !(shaped && self.read_numbers(p, case, &place)) {
+            self.read_names(p, case, &place);
         }
         let kinds = p.kinds.len();
         self.kind_start.clear();
         self.kind_start.resize(kinds + 1, 0);
         self.shared_kinds.clear();
         let mut present = 0u64;
-        for (e, &(kind, attrs)) in case.events.iter().zip(&self.ev_kinds) {
+        for &Ev { kind, .. } in &self.evs {
             if let Some(n) = self.kind_start.get_mut(kind as usize) {
                 present |= 1u64.checked_shl(kind).unwrap_or(u64::MAX);
                 *n += 1;
@@ -544,11 +567,6 @@ impl View {
                     self.shared_kinds.push(kind);
                 }
             }
-            // An event of a kind no row names is in no group, so nothing looks at
-            // its time: it is not placed (padding events cost a lookup only).
-            let (time, day) =
-                if kind == NONE { (DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(), NaiveDate::MIN) } else { place(&e.at) };
-            self.evs.push(Ev { time, day, whole_day: e.at.is_whole_day(), kind, actor: e.actor, attrs });
         }
         self.kinds_present = present;
         // Counts to starts (each kind's end for now), then each event into its group.
@@ -600,7 +618,7 @@ impl View {
     /// The names of `case` looked up one by one: a case built by hand, one
     /// whose numbers no longer fit its actors and events, or one whose
     /// vocabulary is gone.
-    fn read_names(&mut self, p: &Program, case: &Case) {
+    fn read_names(&mut self, p: &Program, case: &Case, place: &impl Fn(&When) -> (DateTime<FixedOffset>, NaiveDate)) {
         for (k, v) in &case.facts {
             let s = p.facts.id(k);
             if let Some(slot) = self.facts.get_mut(s as usize) {
@@ -635,7 +653,7 @@ impl View {
             if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
                 self.push_attrs(p, &e.attrs);
             }
-            self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
+            self.evs.push(placed(e, kind, (to_u32(from), to_u32(self.attrs.len())), place));
         }
     }
 
@@ -644,7 +662,12 @@ impl View {
     /// program's by a table made once for the program and the vocabulary.
     /// False, having read nothing, if the vocabulary that numbered the case
     /// is gone (its names cannot be known).
-    fn read_numbers<'c>(&mut self, p: &Program, case: &'c Case) -> bool {
+    fn read_numbers<'c>(
+        &mut self,
+        p: &Program,
+        case: &'c Case,
+        place: &impl Fn(&When) -> (DateTime<FixedOffset>, NaiveDate),
+    ) -> bool {
         let vocab = case.numbers.vocab;
         if self.tr_key != (p.id, vocab) || p.id == 0 {
             let Some(names) = Numbering::find(vocab) else { return false };
@@ -687,7 +710,7 @@ impl View {
                 self.set_role(ai, tr.roles.get(r as usize).copied().unwrap_or(NONE));
             }
             let from = self.attrs.len();
-            self.push_run(run(at, attrs_end), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &a.attrs)));
+            push_run(&mut self.attrs, run(at, attrs_end), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &a.attrs)));
             self.actor_attrs.push((to_u32(from), to_u32(self.attrs.len())));
             own_facts |= facts_end > attrs_end;
             (at, ids) = (facts_end, roles_end);
@@ -697,37 +720,26 @@ impl View {
             for (ai, a) in case.actors.iter().enumerate() {
                 let from = self.attrs.len();
                 let own = run(end(1 + 3 * ai), end(2 + 3 * ai));
-                self.push_run(own, &tr.facts, |k, v| value(v, &|| named(&names.facts, k, &a.facts)));
+                push_run(&mut self.attrs, own, &tr.facts, |k, v| value(v, &|| named(&names.facts, k, &a.facts)));
                 self.actor_facts.push((to_u32(from), to_u32(self.attrs.len())));
             }
         }
-        // Each event's kind and where its fields end, side by side.
+        // Each event's kind and where its fields end, side by side; the events
+        // made in one `extend` of a known length (no capacity check an event).
         let kinds = n.ids.get(ids as usize..).unwrap_or(&[]);
         let field_ends = ends.get(1 + 3 * case.actors.len()..).unwrap_or(&[]);
-        for ((e, &no), &to) in case.events.iter().zip(kinds).zip(field_ends) {
+        let View { evs, attrs, .. } = self;
+        evs.extend(case.events.iter().zip(kinds).zip(field_ends).map(|((e, &no), &to)| {
             let kind = tr.kinds.get(no as usize).copied().unwrap_or(NONE);
-            let from = self.attrs.len();
+            let from = attrs.len();
             if p.kind_fields.get(kind as usize).copied().unwrap_or(false) {
-                self.push_run(run(at, to), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &e.attrs)));
+                push_run(attrs, run(at, to), &tr.attrs, |k, v| value(v, &|| named(&names.attrs, k, &e.attrs)));
             }
-            self.ev_kinds.push((kind, (to_u32(from), to_u32(self.attrs.len()))));
             at = to;
-        }
+            placed(e, kind, (to_u32(from), to_u32(attrs.len())), place)
+        }));
         self.tr = Some(tr);
         true
-    }
-
-    /// Pushes onto `attrs` the pairs of a run of numbers whose names the
-    /// program uses (`ids`: the vocabulary's numbers as slots), each value
-    /// made by `value` from the name's number and the value.
-    #[inline]
-    fn push_run(&mut self, run: &[(u32, NumVal)], ids: &[u32], value: impl Fn(u32, NumVal) -> CV) {
-        for &(k, v) in run {
-            let s = ids.get(k as usize).copied().unwrap_or(NONE);
-            if s != NONE {
-                self.attrs.push((s, value(k, v)));
-            }
-        }
     }
 
     /// Sets role `r`'s bit for actor `a` (no bit for a role the table does not name).
