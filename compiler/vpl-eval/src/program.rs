@@ -445,8 +445,8 @@ pub(crate) type DayKey = (u64, TPeriod, NaiveDate);
 /// What [`View::day_deadlines`] keeps of a deadline: its exclusive end and its last day.
 pub(crate) type DayDeadline = (DateTime<FixedOffset>, Option<NaiveDate>);
 
-/// How many deadlines [`View::day_deadlines`] keeps at most (some 27 years
-/// of days for each of three periods; about 2 MB).
+/// How many deadlines [`View::day_deadlines`] keeps at most (some 30 years
+/// of days for each of three periods; about 3 MB a thread, kept once grown).
 const DAY_DEADLINES: usize = 1 << 15;
 
 /// A vocabulary's numbers ([`Numbering`]) as a program's ids ([`NONE`]: a

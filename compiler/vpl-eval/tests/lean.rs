@@ -47,6 +47,12 @@ fn same(c: &Compiled, case: &Case, as_of: &When, buf: &mut Vec<Verdict>) -> usiz
     // With explanations, deadlines are computed afresh each time (the lean path
     // keeps those that depend on their starting day alone, from case to case).
     let full = check_case_with(c, case, as_of, Options { explain: true });
+    // Without explanations (deadlines kept), the same findings, word for word.
+    let plain = check_case_with(c, case, as_of, Options::default());
+    let unexplained = |fs: &[vpl_eval::Finding]| {
+        fs.iter().cloned().map(|f| vpl_eval::Finding { explanation: Vec::new(), ..f }).collect::<Vec<_>>()
+    };
+    assert_eq!(unexplained(&plain.findings), unexplained(&full.findings), "case `{}`: plain and explained findings", case.id);
     // The names read off the loader's numbers, and read one by one: the same verdicts.
     assert!(!case.numbers.is_empty(), "case `{}`: a loaded case carries its numbers", case.id);
     let mut by_name = case.clone();

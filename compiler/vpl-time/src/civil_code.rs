@@ -84,6 +84,8 @@ pub(crate) fn day_period_end(
     period: Period,
 ) -> Result<(DateTime<FixedOffset>, NaiveDate), TimeError> {
     cal.check_covered(start_day)?;
+    // What `calendar_days` works out first, for its errors alone.
+    cal.midnight_after(start_day)?;
     let nominal = match months_in(period)? {
         Some(months) => add_months_clamped(start_day, months)?,
         None => add_days(start_day, u64::from(period.amount) * if period.unit == Unit::Week { 7 } else { 1 })?,

@@ -166,11 +166,16 @@ proptest! {
         let by_day = quiet(&When::Day(day));
         prop_assert_eq!(&quiet(&When::At(t)), &by_day);
         prop_assert_eq!(&quiet(&When::At(later)), &by_day);
-        if let Ok(d) = deadline_quiet(cal, &When::At(t), period) {
-            prop_assert!(d.steps.is_empty() && d.ambiguous.is_none(), "{:?}", d);
-            // What an evaluator keeps of it, counted from the day alone: the same end and last day.
-            let end = day_period_end(cal, day, period).map(|r| r.map_err(|e| e.to_string()));
-            prop_assert_eq!(end, Some(Ok((d.due, d.last_day.unwrap_or(NaiveDate::MIN)))));
+        // What an evaluator keeps of it, counted from the day alone: the same end and last
+        // day, or an error where it has one.
+        let end = day_period_end(cal, day, period);
+        match deadline_quiet(cal, &When::At(t), period) {
+            Ok(d) => {
+                prop_assert!(d.steps.is_empty() && d.ambiguous.is_none(), "{:?}", d);
+                let end = end.map(|r| r.map_err(|e| e.to_string()));
+                prop_assert_eq!(end, Some(Ok((d.due, d.last_day.unwrap_or(NaiveDate::MIN)))));
+            }
+            Err(e) => prop_assert!(matches!(end, Some(Err(_))), "{e}: {end:?}"),
         }
     }
 
