@@ -409,16 +409,9 @@ impl Calendar {
 
     /// The first working day at or after `d`, with the rest days passed on the way.
     pub(crate) fn working_day_from(&self, d: NaiveDate) -> Result<(NaiveDate, Vec<NaiveDate>), TimeError> {
-        let mut day = d;
-        let mut passed = Vec::new();
-        while self.is_rest_day(day)? {
-            if passed.len() >= MAX_REST_RUN as usize {
-                return Err(TimeError::NoWorkingDay { calendar: self.name.clone(), after: d, searched: MAX_REST_RUN });
-            }
-            passed.push(day);
-            day = day.succ_opt().ok_or(TimeError::Overflow)?;
-        }
-        Ok((day, passed))
+        let day = self.first_working_day_from(d)?;
+        // Every day from `d` up to it is a rest day.
+        Ok((day, d.iter_days().take_while(|x| *x < day).collect()))
     }
 
     /// Counts `n` working days before `end` (which is not counted): the `n`th working day

@@ -86,12 +86,18 @@ pub(crate) fn day_period_end(
     cal.check_covered(start_day)?;
     // What `calendar_days` works out first, for its errors alone.
     cal.midnight_after(start_day)?;
-    let nominal = match months_in(period)? {
-        Some(months) => add_months_clamped(start_day, months)?,
-        None => add_days(start_day, u64::from(period.amount) * if period.unit == Unit::Week { 7 } else { 1 })?,
-    };
-    let last = cal.first_working_day_from(nominal)?;
+    let last = cal.first_working_day_from(nominal_last_day(start_day, period)?)?;
     Ok((cal.midnight_after(last)?, last))
+}
+
+/// The last day of a day, week, month or year period before any extension over rest days:
+/// `start_day` plus the period's days (a week read as 7), or the corresponding date of the
+/// final month or that month's last day (arts. 201 ¶1, 202).
+fn nominal_last_day(start_day: NaiveDate, period: Period) -> Result<NaiveDate, TimeError> {
+    match months_in(period)? {
+        Some(months) => add_months_clamped(start_day, months),
+        None => add_days(start_day, u64::from(period.amount) * if period.unit == Unit::Week { 7 } else { 1 }),
+    }
 }
 
 /// Art. 201 ¶2: from the stated time, elapsed hours.
@@ -141,39 +147,21 @@ fn calendar_days(
         steps.push(starting_day_step(cal, start, start_day)?);
     }
 
-    let nominal = match months_in(period)? {
-        Some(months) => {
-            let nominal = add_months_clamped(start_day, months)?;
-            steps.push_if(explain, || {
-                if nominal.day() == start_day.day() {
-                    format!(
-                        "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
-                        fmt_day(nominal)
-                    )
-                } else {
-                    format!(
-                        "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
-                     is the last day (Civil Code art. 202)",
-                        start_day.day(),
-                        fmt_day(nominal)
-                    )
-                }
-            });
-            nominal
-        }
-        None => {
-            let days = match period.unit {
-                Unit::Week => u64::from(period.amount) * 7,
-                _ => u64::from(period.amount),
-            };
-            let nominal = add_days(start_day, days)?;
-            steps.push_if(explain, || match period.unit {
-                Unit::Week => format!("{period}, read as {days} days → nominal last day {}", fmt_day(nominal)),
-                _ => format!("{period} → nominal last day {}", fmt_day(nominal)),
-            });
-            nominal
-        }
-    };
+    let nominal = nominal_last_day(start_day, period)?;
+    steps.push_if(explain, || match period.unit {
+        Unit::Month | Unit::Year if nominal.day() == start_day.day() => format!(
+            "{period} → the corresponding date of the due month, {}, is the last day (Civil Code art. 202)",
+            fmt_day(nominal)
+        ),
+        Unit::Month | Unit::Year => format!(
+            "{period} → the due month has no date corresponding to the {}th, so its last day, {}, \
+             is the last day (Civil Code art. 202)",
+            start_day.day(),
+            fmt_day(nominal)
+        ),
+        Unit::Week => format!("{period}, read as {} days → nominal last day {}", u64::from(period.amount) * 7, fmt_day(nominal)),
+        _ => format!("{period} → nominal last day {}", fmt_day(nominal)),
+    });
 
     let (last, extended_over) = cal.working_day_from(nominal)?;
     if explain {
